@@ -1,0 +1,247 @@
+//! The ranking tokenizer: jieba words in search mode, behind tantivy's
+//! `Tokenizer` trait.
+//!
+//! Why our own adapter and not the `tantivy-jieba` crate: that crate numbers
+//! tokens 0, 1, 2, … in output order, so the sub-words search mode adds
+//! (人民 and 代表 inside 人民代表大会) get positions of their own and shift
+//! every word after them; it also does not normalise full-width text or skip
+//! punctuation. Here positions follow Lucene's convention for decompounding:
+//! every sub-word shares the position of the word it came from, and offsets
+//! are byte offsets into the original, un-normalised text.
+//!
+//! HMM is off. With it, jieba invents words across boundaries (年县 out of
+//! "2023年县教育局"), which makes ranking worse and recall no better, since
+//! recall comes from the bigram field. The domain dictionary in
+//! `data/user_dict.txt` is compiled into the binary and added to jieba's own.
+//!
+//! Loading the dictionary costs ~90 ms, so it happens lazily on the first
+//! tokenization. Searching never tokenizes with jieba (queries are segmented
+//! against the index's own vocabulary, see `search::plan`), so a search
+//! process never pays for it.
+
+use super::normalize::NormalizedChars;
+use jieba_rs::Jieba;
+use std::sync::LazyLock;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Name under which the tokenizer is registered on every index.
+pub const WORD_TOKENIZER: &str = "baogao_words";
+
+/// The domain dictionary shipped in the repository.
+pub const USER_DICTIONARY: &str = include_str!("../../data/user_dict.txt");
+
+static JIEBA: LazyLock<Jieba> = LazyLock::new(|| {
+    let mut jieba = Jieba::new();
+    for (word, freq) in user_dictionary_entries(USER_DICTIONARY) {
+        jieba.add_word(word, freq, None);
+    }
+    jieba
+});
+
+/// Parse the user dictionary: `word [freq]` per line, `#` comments. A line
+/// whose frequency is not a number keeps the word with the suggested
+/// frequency rather than failing a build over a typo.
+pub fn user_dictionary_entries(text: &str) -> impl Iterator<Item = (&str, Option<usize>)> {
+    text.lines().filter_map(|line| {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        let mut parts = line.split_whitespace();
+        let word = parts.next()?;
+        let freq = parts.next().and_then(|f| f.parse().ok());
+        Some((word, freq))
+    })
+}
+
+/// Force the dictionary to load now (used by the indexer before it starts
+/// its threads, so the progress bar does not stall on the first document).
+pub fn preload() {
+    LazyLock::force(&JIEBA);
+}
+
+#[derive(Clone, Default)]
+pub struct WordTokenizer;
+
+pub struct WordTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream {
+        WordTokenStream {
+            tokens: segment(&JIEBA, text),
+            next: 0,
+        }
+    }
+}
+
+impl TokenStream for WordTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// Is this token worth indexing? Punctuation and whitespace carry no meaning
+/// for ranking (the bigram field still has them for literal matches).
+fn is_indexable(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric)
+}
+
+/// Segment `text` in search mode and return tantivy tokens whose offsets are
+/// byte offsets into `text` itself.
+pub fn segment(jieba: &Jieba, text: &str) -> Vec<Token> {
+    // Normalise, remembering for each byte boundary of the normalised string
+    // where it lies in the original.
+    let mut normalized = String::with_capacity(text.len());
+    let mut orig_start = Vec::with_capacity(text.len() + 1);
+    let mut orig_end = Vec::with_capacity(text.len() + 1);
+    for nc in NormalizedChars::new(text) {
+        let at = normalized.len();
+        normalized.push(nc.ch);
+        orig_start.resize(normalized.len() + 1, usize::MAX);
+        orig_end.resize(normalized.len() + 1, usize::MAX);
+        orig_start[at] = nc.start;
+        orig_end[normalized.len()] = nc.end;
+    }
+    let mut tokens = Vec::new();
+    for (position, word) in jieba.cut(&normalized, false).into_iter().enumerate() {
+        if !is_indexable(word.word) {
+            continue;
+        }
+        let chars: Vec<(usize, char)> = word.word.char_indices().collect();
+        let char_count = chars.len();
+        let byte_of = |k: usize| chars.get(k).map_or(word.word.len(), |&(b, _)| b);
+        let mut push = |from: usize, to: usize| {
+            let piece = &word.word[from..to];
+            tokens.push(Token {
+                offset_from: orig_start[word.byte_start + from],
+                offset_to: orig_end[word.byte_start + to],
+                position,
+                text: piece.to_string(),
+                position_length: 1,
+            });
+        };
+        // Search mode, as jieba defines it: the 2- and 3-character
+        // dictionary words inside a longer word, then the word itself.
+        for gram in [2usize, 3] {
+            if char_count > gram {
+                for i in 0..=char_count - gram {
+                    let (from, to) = (byte_of(i), byte_of(i + gram));
+                    let piece = &word.word[from..to];
+                    if jieba.has_word(piece) && is_indexable(piece) {
+                        push(from, to);
+                    }
+                }
+            }
+        }
+        push(0, word.word.len());
+    }
+    tokens
+}
+
+/// Segment with the shared dictionary (for tools and tests).
+pub fn segment_default(text: &str) -> Vec<Token> {
+    segment(&JIEBA, text)
+}
+
+/// The jieba words of `text`, joined by single spaces: the pre-tokenized form
+/// used by `export`, so that another engine can index the same segmentation
+/// with a whitespace analyzer.
+pub fn pretokenize(text: &str) -> String {
+    let tokens = segment(&JIEBA, text);
+    let mut out = String::with_capacity(text.len() * 2);
+    for token in tokens {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&token.text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(String, usize, &str)> {
+        segment_default(text)
+            .into_iter()
+            .map(|t| {
+                let original = &text[t.offset_from..t.offset_to];
+                (t.text, t.position, original)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sub_words_share_the_position_of_their_word() {
+        let got = words("全国人民代表大会召开");
+        let whole = got
+            .iter()
+            .find(|(w, _, _)| w == "全国人民代表大会")
+            .expect("the long word is kept");
+        let sub = got
+            .iter()
+            .find(|(w, _, _)| w == "人民")
+            .expect("search mode adds 人民");
+        assert_eq!(whole.1, sub.1);
+        let next = got.iter().find(|(w, _, _)| w == "召开").expect("召开");
+        assert_eq!(next.1, whole.1 + 1);
+    }
+
+    #[test]
+    fn offsets_are_byte_offsets_into_the_original() {
+        let text = "（一）Ｃ９高校录取23人";
+        for (word, _, original) in words(text) {
+            assert_eq!(super::super::normalize::normalize(original), word);
+        }
+        assert!(words(text).iter().any(|(w, _, _)| w == "高校"));
+    }
+
+    #[test]
+    fn hmm_is_off_so_no_cross_boundary_words() {
+        let got: Vec<String> = words("2023年县教育局").into_iter().map(|t| t.0).collect();
+        assert!(!got.contains(&"年县".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn user_dictionary_terms_stay_whole() {
+        for term in ["双减", "县中崛起", "教共体", "两免一补", "随迁子女"] {
+            let text = format!("深入推进{term}工作");
+            let got: Vec<String> = words(&text).into_iter().map(|t| t.0).collect();
+            assert!(got.contains(&term.to_string()), "{term}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_is_not_indexed() {
+        let got: Vec<String> = words("教育,“双减”。").into_iter().map(|t| t.0).collect();
+        assert_eq!(got, vec!["教育", "双减"]);
+    }
+
+    #[test]
+    fn user_dictionary_parsing() {
+        let entries: Vec<_> = user_dictionary_entries("# c\n双减\n\n教共体 100\nx y z\n").collect();
+        assert_eq!(
+            entries,
+            vec![("双减", None), ("教共体", Some(100)), ("x", None)]
+        );
+    }
+}

@@ -1,0 +1,213 @@
+//! Command-line arguments (clap derive), and their translation into the
+//! library's validated requests. Nothing here does any work.
+
+use baogao::corpus::tags::Kind;
+use baogao::output::ColorChoice;
+use baogao::search::collect::SortOrder;
+use baogao::search::query::{Filter, YearRange};
+use baogao::search::{MatchMode, SearchRequest};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baogao",
+    version,
+    about = "Full-text search over Chinese government reports (报告)",
+    long_about = "Full-text search over Chinese government reports (报告).\n\n\
+        Finds every paragraph that contains your terms, exactly as grep would, \
+        ranks them by relevance, and shows the county, year, kind and themes of each.",
+    after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search the index (building it from the corpus on first use)
+    Search(SearchArgs),
+    /// Build or update the index from the corpus
+    Index(IndexArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Paths {
+    /// Index directory
+    #[arg(long, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    /// Corpus directory (report files and reports.toml)
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MatchArg {
+    /// Every term; fill a short page with paragraphs that have some
+    Fill,
+    /// Every term, nothing else
+    All,
+    /// Any one term
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    /// Most relevant first
+    Score,
+    /// Oldest first
+    Year,
+    /// Newest first
+    #[value(name = "-year")]
+    YearDesc,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Review,
+    Plan,
+    Other,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Terms to find (all of them, by default). See the README for the query syntax.
+    #[arg(required = true, value_name = "QUERY", allow_hyphen_values = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Number of hits to show
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Show every hit
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+    /// Skip the first N hits
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// How many of several terms a hit needs
+    #[arg(long = "match", value_enum, default_value = "fill")]
+    pub match_mode: MatchArg,
+    /// Only paragraphs from this county (区/县/县级市)
+    #[arg(long)]
+    pub county: Option<String>,
+    /// Only paragraphs from this city (地级市)
+    #[arg(long)]
+    pub city: Option<String>,
+    /// Only paragraphs from this province
+    #[arg(long)]
+    pub province: Option<String>,
+    /// Only paragraphs about this year or range (2024, 2020..2023, 2022.., ..2020)
+    #[arg(long, value_name = "YEAR[..YEAR]")]
+    pub year: Option<String>,
+    /// Only paragraphs of this kind
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Only paragraphs tagged with this theme
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Order of hits
+    #[arg(long, value_enum, default_value = "score", allow_hyphen_values = true)]
+    pub sort: SortArg,
+    /// Show each near-identical paragraph as its own hit
+    #[arg(long)]
+    pub no_collapse: bool,
+    /// Add hit counts by province, county, year, kind and theme
+    #[arg(long)]
+    pub facets: bool,
+    /// Print JSON lines instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// When to use colour
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorArg,
+    #[command(flatten)]
+    pub paths: Paths,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Re-index every report, even unchanged ones
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Indexing threads (default: one per core, up to 8)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress or summary, only warnings and errors
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub paths: Paths,
+}
+
+impl ColorArg {
+    pub fn choice(self) -> ColorChoice {
+        match self {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        }
+    }
+}
+
+impl SearchArgs {
+    /// Validate the arguments into a search request.
+    pub fn request(&self) -> Result<SearchRequest, String> {
+        let mut request = SearchRequest::new(self.query.join(" "));
+        request.limit = if self.all { None } else { Some(self.limit) };
+        if request.limit == Some(0) {
+            return Err("--limit must be at least 1 (use --all for every hit)".into());
+        }
+        request.offset = self.offset;
+        request.match_mode = match self.match_mode {
+            MatchArg::Fill => MatchMode::Fill,
+            MatchArg::All => MatchMode::All,
+            MatchArg::Any => MatchMode::Any,
+        };
+        request.sort = match self.sort {
+            SortArg::Score => SortOrder::Score,
+            SortArg::Year => SortOrder::YearAsc,
+            SortArg::YearDesc => SortOrder::YearDesc,
+        };
+        request.collapse = !self.no_collapse;
+        request.facets = self.facets;
+        let text = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        if let Some(v) = text(&self.county) {
+            request.filters.push(Filter::County(v));
+        }
+        if let Some(v) = text(&self.city) {
+            request.filters.push(Filter::City(v));
+        }
+        if let Some(v) = text(&self.province) {
+            request.filters.push(Filter::Province(v));
+        }
+        if let Some(v) = text(&self.theme) {
+            request.filters.push(Filter::Theme(v));
+        }
+        if let Some(v) = &self.year {
+            let range = YearRange::parse(v.trim()).map_err(|e| format!("--year: {e}"))?;
+            request.filters.push(Filter::Year(range));
+        }
+        if let Some(kind) = self.kind {
+            request.filters.push(Filter::Kind(match kind {
+                KindArg::Review => Kind::Review,
+                KindArg::Plan => Kind::Plan,
+                KindArg::Other => Kind::Other,
+            }));
+        }
+        Ok(request)
+    }
+}

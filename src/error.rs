@@ -1,0 +1,71 @@
+//! The library's error type.
+//!
+//! Every error a user can cause (bad query, missing corpus, an index from
+//! another version, a locked index) has its own variant with a message that
+//! says what to do; the binary prints it as one `baogao: …` line and exits 2.
+
+use std::path::{Path, PathBuf};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("corpus directory {} does not exist (pass --corpus DIR)", .0.display())]
+    CorpusMissing(PathBuf),
+
+    #[error("{}: {message}", path.display())]
+    Manifest { path: PathBuf, message: String },
+
+    #[error("no index at {} (run `baogao index` to build it)", .0.display())]
+    IndexMissing(PathBuf),
+
+    #[error(
+        "{} was built by another version of baogao (index format {found}, this baogao reads format {expected}); run `baogao index --rebuild`",
+        path.display()
+    )]
+    IndexFormat {
+        path: PathBuf,
+        found: String,
+        expected: u32,
+    },
+
+    #[error(
+        "{} is not a baogao index and is not empty; refusing to touch it (pass another --index DIR)",
+        .0.display()
+    )]
+    IndexForeign(PathBuf),
+
+    #[error("index at {} is damaged ({message}); run `baogao index --rebuild`", path.display())]
+    IndexDamaged { path: PathBuf, message: String },
+
+    #[error("index at {} is being built by another baogao process (lock held on {})", path.display(), lock.display())]
+    IndexLocked { path: PathBuf, lock: PathBuf },
+
+    #[error("{0}")]
+    Query(#[from] crate::search::query::QueryError),
+
+    #[error("{path}: {message}")]
+    Themes { path: String, message: String },
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

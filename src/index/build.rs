@@ -1,0 +1,411 @@
+//! Building and updating an index from a corpus.
+//!
+//! One function, [`build`], does both: it compares each report file's
+//! content hash (and manifest entry) with what the last commit recorded,
+//! re-indexes what changed, adds what is new, deletes what is gone, and
+//! commits once. A full rebuild (`--rebuild`, or a change of dictionary or
+//! tagging rules) is the same operation with every report treated as changed,
+//! preceded by deleting all documents — still one commit, so a build killed
+//! at any moment leaves the previous commit whole and searchable.
+
+use super::schema::{self, Fields};
+use super::{CommitPayload, DirState, IndexState, ReportState};
+use crate::analysis;
+use crate::corpus::{self, Problem, Report, tags::Tagger};
+use crate::error::{Error, Result};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::schema::{TantivyDocument, Term};
+use tantivy::{Index, IndexWriter};
+
+/// What to build, where, how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    /// Re-index every report even if unchanged.
+    pub rebuild: bool,
+    /// Indexing threads (tokenization runs in them).
+    pub threads: usize,
+    /// Wait for another builder's lock instead of failing.
+    pub wait_for_lock: bool,
+}
+
+impl BuildOptions {
+    pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            corpus: corpus.into(),
+            index: index.into(),
+            rebuild: false,
+            threads: default_threads(),
+            wait_for_lock: true,
+        }
+    }
+}
+
+/// One indexing thread per core, at most 8 (tantivy gains little past that).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
+/// Hooks for progress display; the library itself prints nothing.
+pub trait BuildObserver {
+    fn waiting_for_lock(&self) {}
+    /// Called once the corpus has been walked.
+    fn started(&self, _files: usize) {}
+    fn file_done(&self, _file: &str) {}
+    fn problem(&self, _problem: &Problem) {}
+    fn committing(&self) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl BuildObserver for Silent {}
+
+/// What a build did.
+#[derive(Debug, Clone, Default)]
+pub struct BuildSummary {
+    /// Report files found in the corpus.
+    pub files: usize,
+    /// Reports (re-)indexed by this build.
+    pub indexed: usize,
+    /// Reports left as they were.
+    pub unchanged: usize,
+    /// Reports removed because their file is gone or unreadable.
+    pub removed: usize,
+    /// Files not indexed, with why.
+    pub skipped: Vec<Problem>,
+    /// Other problems met on the way (symlink loops, odd names).
+    pub warnings: Vec<Problem>,
+    /// Paragraphs in the index after the build.
+    pub paragraphs: u64,
+    /// True when every report was re-indexed.
+    pub full: bool,
+    /// False when nothing changed and no commit was made.
+    pub committed: bool,
+    pub seconds: f64,
+}
+
+impl BuildSummary {
+    /// Skips counted by reason, for the summary line.
+    pub fn skipped_by_reason(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for p in &self.skipped {
+            *counts.entry(p.key).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// The fingerprint stored with each commit: when it changes, every report
+/// is re-indexed.
+pub fn build_fingerprint(tagger: &Tagger) -> String {
+    format!("{}+{}", analysis::fingerprint(), tagger.fingerprint())
+}
+
+/// Memory for tantivy's indexing threads, in bytes (it flushes a segment
+/// when a thread's share is full).
+const MEMORY_BUDGET: usize = 512 * 1024 * 1024;
+
+/// Build or update the index described by `options`.
+pub fn build(
+    options: &BuildOptions,
+    tagger: &Tagger,
+    observer: &dyn BuildObserver,
+) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let dir = options.index.as_path();
+    // Walk first: a missing corpus must not leave a new empty index behind.
+    let walk = corpus::walk(&options.corpus)?;
+    let _lock = super::lock(dir, options.wait_for_lock, || observer.waiting_for_lock())?;
+
+    let (index, fresh) = open_or_create(dir, options.rebuild)?;
+    analysis::register_tokenizers(&index);
+    let (_, fields) = schema::build_schema();
+    let fingerprint = build_fingerprint(tagger);
+    let previous_payload = super::read_payload(&index);
+    let previous = match &previous_payload {
+        Some(payload)
+            if payload.fingerprint == fingerprint && payload.format == schema::FORMAT_VERSION =>
+        {
+            super::read_state(dir, payload)
+        }
+        _ => IndexState::default(),
+    };
+    let full = fresh || options.rebuild || previous.reports.is_empty();
+
+    let mut summary = BuildSummary {
+        files: walk.files.len(),
+        full,
+        ..BuildSummary::default()
+    };
+    for problem in walk.problems {
+        observer.problem(&problem);
+        summary.warnings.push(problem);
+    }
+    observer.started(walk.files.len());
+
+    let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(
+        options.threads.max(1),
+        MEMORY_BUDGET.max((options.threads * 16) << 20),
+    )?;
+    // During a full build, merging is done once at the end; during an
+    // incremental one, tantivy's log merge policy keeps segments few.
+    if full {
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        // Everything the previous commit held goes; the new documents
+        // replace it in the same commit.
+        writer.delete_all_documents()?;
+    } else {
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+    }
+    analysis::words::preload();
+
+    let mut state = IndexState::default();
+    let mut changed = full;
+    let mut seen = BTreeSet::new();
+    for file in &walk.files {
+        seen.insert(file.rel.clone());
+        let old = previous.reports.get(&file.rel);
+        let outcome = corpus::read_file(file).and_then(|bytes| {
+            let content_hash = format!("{:016x}", corpus::content_hash(&bytes));
+            let tags_hash = format!("{:016x}", tagger.report_fingerprint(&file.rel));
+            if !full
+                && let Some(old) = old
+                && old.content_hash == content_hash
+                && old.tags_hash == tags_hash
+            {
+                return Ok(None);
+            }
+            corpus::build_report(file, &bytes, tagger)
+                .map(|report| Some((report, content_hash, tags_hash)))
+        });
+        match outcome {
+            Ok(None) => {
+                if let Some(old) = old {
+                    state.reports.insert(file.rel.clone(), old.clone());
+                }
+                summary.unchanged += 1;
+            }
+            Ok(Some((report, content_hash, tags_hash))) => {
+                if old.is_some() && !full {
+                    writer.delete_term(Term::from_field_text(fields.file, &file.rel));
+                }
+                for doc in report_documents(&fields, &report) {
+                    writer.add_document(doc)?;
+                }
+                state.reports.insert(
+                    file.rel.clone(),
+                    ReportState {
+                        content_hash,
+                        tags_hash,
+                        paragraphs: report.paragraphs.len() as u64,
+                    },
+                );
+                summary.indexed += 1;
+                changed = true;
+            }
+            Err(problem) => {
+                if old.is_some() && !full {
+                    writer.delete_term(Term::from_field_text(fields.file, &file.rel));
+                    summary.removed += 1;
+                    changed = true;
+                }
+                observer.problem(&problem);
+                summary.skipped.push(problem);
+            }
+        }
+        observer.file_done(&file.rel);
+    }
+    for gone in previous.reports.keys().filter(|f| !seen.contains(*f)) {
+        if !full {
+            writer.delete_term(Term::from_field_text(fields.file, gone));
+        }
+        summary.removed += 1;
+        changed = true;
+    }
+    summary.paragraphs = state.reports.values().map(|r| r.paragraphs).sum();
+
+    if changed || previous_payload.is_none() {
+        observer.committing();
+        commit(&mut writer, dir, &fingerprint, tagger.theme_names(), &state)?;
+        summary.committed = true;
+        if full {
+            merge_into_one_segment(&index, &mut writer)?;
+        }
+        writer.wait_merging_threads()?;
+        remove_stale_state_files(dir, &index);
+    } else {
+        writer.rollback()?;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Open the index at `dir` for writing, creating it when there is none.
+/// Returns whether it is new.
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
+    match super::dir_state(dir)? {
+        DirState::Foreign => Err(Error::IndexForeign(dir.to_path_buf())),
+        DirState::Empty => Ok((create(dir)?, true)),
+        // An interrupted first build or an index of another format holds
+        // nothing this version can use: start again.
+        DirState::Incomplete | DirState::OtherFormat(_) => {
+            wipe(dir)?;
+            Ok((create(dir)?, true))
+        }
+        DirState::Ready => {
+            let opened = Index::open_in_dir(dir)
+                .map_err(|e| e.to_string())
+                .and_then(|index| {
+                    if index.schema() == schema::build_schema().0 {
+                        Ok(index)
+                    } else {
+                        Err("its schema is not the one this baogao writes".to_string())
+                    }
+                });
+            match opened {
+                Ok(index) => Ok((index, false)),
+                Err(_) if rebuild => {
+                    wipe(dir)?;
+                    Ok((create(dir)?, true))
+                }
+                Err(message) => Err(Error::IndexDamaged {
+                    path: dir.to_path_buf(),
+                    message,
+                }),
+            }
+        }
+    }
+}
+
+fn create(dir: &Path) -> Result<Index> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    super::write_marker(dir)?;
+    let (schema, _) = schema::build_schema();
+    Ok(Index::create_in_dir(dir, schema)?)
+}
+
+/// Remove everything in an index directory of ours except the lock file.
+fn wipe(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if entry.file_name() == super::LOCK_FILE {
+            continue;
+        }
+        let path = entry.path();
+        let removed = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Commit with a payload naming a freshly written state file.
+fn commit(
+    writer: &mut IndexWriter<TantivyDocument>,
+    dir: &Path,
+    fingerprint: &str,
+    themes: Vec<String>,
+    state: &IndexState,
+) -> Result<()> {
+    let mut prepared = writer.prepare_commit()?;
+    let state_file = format!("state-{}.json", prepared.opstamp());
+    let bytes = serde_json::to_vec(state).map_err(|e| Error::Invalid(e.to_string()))?;
+    super::write_atomically(&dir.join(&state_file), &bytes)?;
+    let payload = CommitPayload {
+        format: schema::FORMAT_VERSION,
+        fingerprint: fingerprint.to_string(),
+        state_file,
+        themes,
+    };
+    let payload = serde_json::to_string(&payload).map_err(|e| Error::Invalid(e.to_string()))?;
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    Ok(())
+}
+
+/// After a full build, merge all segments into one: fewer files to open
+/// makes a cold search faster, and the merge purges deleted documents.
+fn merge_into_one_segment(index: &Index, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+    let ids = index.searchable_segment_ids()?;
+    if ids.len() > 1 {
+        writer.merge(&ids).wait()?;
+    }
+    Ok(())
+}
+
+/// Delete state files that no commit refers to any more (left by earlier
+/// commits or by builds killed before their commit).
+fn remove_stale_state_files(dir: &Path, index: &Index) {
+    let Some(current) = super::read_payload(index).map(|p| p.state_file) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("state-")
+            && (name.ends_with(".json") || name.ends_with(".tmp"))
+            && name != current
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The tantivy documents for one report, one per paragraph.
+pub fn report_documents(fields: &Fields, report: &Report) -> Vec<TantivyDocument> {
+    let file_key = schema::file_key(&report.file);
+    let tags = &report.tags;
+    report
+        .paragraphs
+        .iter()
+        .map(|tp| {
+            let p = &tp.para;
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.text, &p.text);
+            doc.add_text(fields.chars, &p.text);
+            doc.add_text(fields.heading, p.heading_path());
+            doc.add_text(fields.file, &report.file);
+            doc.add_u64(fields.ordinal, u64::from(p.ordinal));
+            doc.add_u64(fields.line, u64::from(p.line));
+            for (field, value) in [
+                (fields.county, tags.county_name()),
+                (fields.city, tags.city_name()),
+                (fields.province, tags.province_name()),
+            ] {
+                if !value.is_empty() {
+                    doc.add_text(field, value);
+                }
+            }
+            doc.add_text(fields.kind, tp.tags.kind.name());
+            for theme in &tp.tags.themes {
+                doc.add_text(fields.themes, theme);
+            }
+            for (field, value) in [
+                (fields.year, tp.tags.year),
+                (fields.year_from, tp.tags.year_from),
+                (fields.year_to, tp.tags.year_to),
+            ] {
+                if let Some(year) = value.and_then(|y| u64::try_from(y).ok()) {
+                    doc.add_u64(field, year);
+                }
+            }
+            doc.add_u64(fields.role, p.role.as_u64());
+            doc.add_u64(fields.file_key, file_key);
+            doc.add_u64(fields.dup_key, analysis::near_duplicate_key(&p.text));
+            doc
+        })
+        .collect()
+}

@@ -1,0 +1,258 @@
+//! The `baogao` binary: parse arguments, call the library, print, and exit
+//! with grep's codes (0 matched, 1 nothing matched, 2 error).
+//!
+//! Errors are one line on stderr, `baogao: …`, never a backtrace. Output
+//! cut short by a closed pipe (`baogao search 教育 | head`) ends quietly.
+
+mod cli;
+
+use anyhow::{Context, Result};
+use baogao::corpus::Problem;
+use baogao::index::build::{self, BuildObserver, BuildOptions, BuildSummary};
+use baogao::output;
+use clap::Parser;
+use cli::{Cli, Command};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_error(err),
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("baogao: {}", one_line(&format!("{err:#}")));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Search(args) => search(args),
+        Command::Index(args) => index(args),
+    }
+}
+
+/// A panic is a bug; still, the user gets one line and exit 2, not a trace.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("baogao: internal error: {message}{place} (this is a bug; please report it)");
+        std::process::exit(2);
+    }));
+}
+
+/// clap's errors are several lines with usage; ours are one.
+fn clap_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments");
+            let first = first.trim_start_matches("error: ");
+            eprintln!("baogao: {first} (see baogao --help)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message.lines().map(str::trim).collect::<Vec<_>>().join(" ")
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Build progress on stderr: warnings always; a progress bar when stderr is
+/// a terminal, unless --quiet or running in CI (the `CI` variable is set).
+struct StderrObserver {
+    bar: Option<ProgressBar>,
+}
+
+impl StderrObserver {
+    fn new(quiet: bool) -> Self {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        let show = !quiet && !in_ci && io::stderr().is_terminal();
+        let bar = show.then(|| {
+            let bar = ProgressBar::hidden();
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "baogao: indexing {bar:30} {pos}/{len} files {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        StderrObserver { bar }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl BuildObserver for StderrObserver {
+    fn waiting_for_lock(&self) {
+        self.say("baogao: another baogao is building this index; waiting for it to finish…");
+    }
+
+    fn started(&self, files: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(files as u64);
+        }
+    }
+
+    fn file_done(&self, file: &str) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            bar.set_message(file.to_string());
+        }
+    }
+
+    fn problem(&self, problem: &Problem) {
+        self.say(&format!("baogao: warning: {problem}"));
+    }
+}
+
+impl StderrObserver {
+    /// Print a message line without tearing the progress bar.
+    fn say(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{message}")),
+            None => eprintln!("{message}"),
+        }
+    }
+}
+
+fn summary_line(summary: &BuildSummary) -> String {
+    let mut line = format!(
+        "{} files: {} indexed, {} unchanged, {} removed, {} skipped",
+        summary.files,
+        summary.indexed,
+        summary.unchanged,
+        summary.removed,
+        summary.skipped.len()
+    );
+    let reasons = summary.skipped_by_reason();
+    if !reasons.is_empty() {
+        let parts: Vec<String> = reasons.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line.push_str(&format!(
+        " · {} paragraphs · {:.2} s",
+        summary.paragraphs, summary.seconds
+    ));
+    if summary.full {
+        line.push_str(" · full build");
+    }
+    line
+}
+
+fn index(args: cli::IndexArgs) -> Result<ExitCode> {
+    let mut options = BuildOptions::new(&args.paths.corpus, &args.paths.index);
+    options.rebuild = args.rebuild;
+    if let Some(threads) = args.threads {
+        anyhow::ensure!(threads >= 1, "--threads must be at least 1");
+        options.threads = threads;
+    }
+    let tagger = baogao::corpus::tags::Tagger::for_corpus(&options.corpus)?;
+    let observer = StderrObserver::new(args.quiet);
+    let summary = build::build(&options, &tagger, &observer);
+    observer.finish();
+    let summary = summary.with_context(|| format!("building {}", options.index.display()))?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        let json = serde_json::json!({
+            "type": "summary",
+            "files": summary.files,
+            "indexed": summary.indexed,
+            "unchanged": summary.unchanged,
+            "removed": summary.removed,
+            "skipped": summary.skipped.iter().map(|p| serde_json::json!({
+                "file": p.path, "reason": p.key, "message": p.message,
+            })).collect::<Vec<_>>(),
+            "warnings": summary.warnings.iter().map(|p| serde_json::json!({
+                "path": p.path, "reason": p.key, "message": p.message,
+            })).collect::<Vec<_>>(),
+            "paragraphs": summary.paragraphs,
+            "full": summary.full,
+            "committed": summary.committed,
+            "seconds": summary.seconds,
+        });
+        output::json::write_line(&mut out, &json)?;
+    } else if !args.quiet {
+        writeln!(out, "{}", summary_line(&summary))?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(args: cli::SearchArgs) -> Result<ExitCode> {
+    let request = args.request().map_err(anyhow::Error::msg)?;
+    let observer = StderrObserver::new(false);
+    let index_dir = &args.paths.index;
+    let corpus_dir = &args.paths.corpus;
+    let opened = baogao::index::open_or_build(index_dir, corpus_dir, &observer, || {
+        eprintln!(
+            "baogao: no index at {} yet; building it from {} (first run)…",
+            index_dir.display(),
+            corpus_dir.display()
+        );
+    });
+    observer.finish();
+    let (handle, built) = opened?;
+    if let Some(summary) = built {
+        eprintln!("baogao: {}", summary_line(&summary));
+    }
+    let results = baogao::search::search(&handle, &request)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        output::json::print_results(&mut out, &results)?;
+    } else {
+        output::terminal::print_results(&mut out, &results, args.color.choice().enabled())?;
+    }
+    out.flush()?;
+    Ok(if results.total > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

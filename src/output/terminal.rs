@@ -1,0 +1,232 @@
+//! Search results for a person at a terminal.
+//!
+//! ```text
+//! 1. 青田县 · 2024 · review · 学前教育, 义务教育
+//!    青田县教育局2024年工作总结和2025年工作思路.txt:5 ¶5 · 一、2024年工作总结 › (二)优质资源供给更加充分
+//!    …新增义务教育学位1080个、【学前教育】学位1350个。…
+//! ```
+//!
+//! Matches are bold red on a colour terminal (as in ripgrep) and wrapped in
+//! 【】 otherwise, so they survive a pipe or a paste into a document.
+
+use super::{place_label, year_label};
+use crate::search::collect::FacetCounts;
+use crate::search::{Hit, SearchResults};
+use std::io::{self, Write};
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const MATCH: &str = "\x1b[1;31m";
+const PATH: &str = "\x1b[35m";
+const LINE: &str = "\x1b[32m";
+const TAGS: &str = "\x1b[36m";
+const PARTIAL: &str = "\x1b[33m";
+
+/// Styling helper: wraps text in an ANSI style when colour is on.
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Render a snippet with its highlights.
+pub fn render_snippet(text: &str, highlights: &[(usize, usize)], color: bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + highlights.len() * 12);
+    let mut at = 0;
+    for &(start, end) in highlights {
+        let (start, end) = (start.min(chars.len()), end.min(chars.len()));
+        if start < at || start >= end {
+            continue;
+        }
+        out.extend(&chars[at..start]);
+        let matched: String = chars[start..end].iter().collect();
+        if color {
+            out.push_str(MATCH);
+            out.push_str(&matched);
+            out.push_str(RESET);
+        } else {
+            out.push('【');
+            out.push_str(&matched);
+            out.push('】');
+        }
+        at = end;
+    }
+    out.extend(&chars[at..]);
+    out
+}
+
+fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
+    let loc = &hit.location;
+    let mut tags = vec![
+        place_label(&loc.county, &loc.city, &loc.province),
+        year_label(loc.year, hit.year_from, hit.year_to),
+    ];
+    if !hit.kind.is_empty() && hit.kind != "other" {
+        tags.push(hit.kind.clone());
+    }
+    if !hit.themes.is_empty() {
+        tags.push(hit.themes.join(", "));
+    }
+    write!(
+        out,
+        "{} {}",
+        style.paint(BOLD, &format!("{}.", hit.rank)),
+        style.paint(TAGS, &tags.join(" · "))
+    )?;
+    if hit.partial {
+        let note = format!("  (partial: has {})", hit.matched_terms.join(", "));
+        write!(out, "{}", style.paint(PARTIAL, &note))?;
+    }
+    writeln!(out)?;
+    let indent = " ".repeat(format!("{}.", hit.rank).chars().count() + 1);
+    write!(
+        out,
+        "{indent}{}:{} ¶{}",
+        style.paint(PATH, &loc.file),
+        style.paint(LINE, &loc.line.to_string()),
+        loc.paragraph
+    )?;
+    if !hit.heading.is_empty() {
+        write!(out, " · {}", style.paint(DIM, &hit.heading))?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{indent}{}",
+        render_snippet(&hit.snippet.text, &hit.snippet.highlights, style.color)
+    )?;
+    if !hit.copies.is_empty() {
+        let shown: Vec<String> = hit
+            .copies
+            .iter()
+            .take(3)
+            .map(|c| format!("{}:{}", c.file, c.line))
+            .collect();
+        let more = hit.copies.len().saturating_sub(3);
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let note = format!(
+            "+ {} near-identical: {}{tail}",
+            hit.copies.len(),
+            shown.join(", ")
+        );
+        writeln!(out, "{indent}{}", style.paint(DIM, &note))?;
+    }
+    Ok(())
+}
+
+/// Print search results.
+pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Result<()> {
+    let style = Style { color };
+    for (i, hit) in results.hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_hit(out, hit, &style)?;
+    }
+    if let Some(facets) = &results.facets {
+        if !results.hits.is_empty() {
+            writeln!(out)?;
+        }
+        print_facets(out, facets, results.total, &style)?;
+    }
+    if !results.hits.is_empty() || results.facets.is_some() {
+        writeln!(out)?;
+    }
+    let exact_shown = results.hits.len() - results.partial_hits();
+    let mut summary = format!(
+        "{} paragraph{} match",
+        results.total,
+        if results.total == 1 { "" } else { "s" }
+    );
+    if let (Some(first), Some(last)) = (results.hits.first(), results.hits.last()) {
+        summary.push_str(&format!(" · showing {}–{}", first.rank, last.rank));
+    }
+    if results.partial_hits() > 0 {
+        summary.push_str(&format!(
+            " ({exact_shown} with every term, {} with some)",
+            results.partial_hits()
+        ));
+    }
+    summary.push_str(&format!(" · {:.1} ms", results.took.as_secs_f64() * 1000.0));
+    writeln!(out, "{}", style.paint(DIM, &summary))?;
+    Ok(())
+}
+
+fn print_facets(
+    out: &mut dyn Write,
+    facets: &FacetCounts,
+    total: u64,
+    style: &Style,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        style.paint(BOLD, &format!("counts over all {total} hits"))
+    )?;
+    let by_count = |map: &std::collections::BTreeMap<String, u64>| {
+        let mut v: Vec<(String, u64)> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    let rows: Vec<(&str, Vec<(String, u64)>)> = vec![
+        ("province", by_count(&facets.province)),
+        ("city", by_count(&facets.city)),
+        ("county", by_count(&facets.county)),
+        (
+            "year",
+            facets
+                .year
+                .iter()
+                .map(|(y, c)| (y.to_string(), *c))
+                .collect(),
+        ),
+        ("kind", by_count(&facets.kind)),
+        ("theme", by_count(&facets.themes)),
+    ];
+    for (name, values) in rows {
+        let body = if values.is_empty() {
+            "—".to_string()
+        } else {
+            values
+                .iter()
+                .map(|(k, c)| format!("{k} {c}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
+        writeln!(out, "  {:<9}{}", style.paint(TAGS, name), body)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_rendering_plain_and_coloured() {
+        assert_eq!(
+            render_snippet("学前教育学位", &[(0, 4)], false),
+            "【学前教育】学位"
+        );
+        assert_eq!(
+            render_snippet("教育", &[(0, 2)], true),
+            format!("{MATCH}教育{RESET}")
+        );
+        // Out-of-order or out-of-range highlights are ignored, never a panic.
+        assert_eq!(render_snippet("教育", &[(1, 9), (0, 1)], false), "教【育】");
+    }
+}

@@ -1,0 +1,359 @@
+//! One pass over the hit set: count it, keep the best hits, and (on request)
+//! count them by county, province, city, year, kind and theme.
+//!
+//! Ranking is deterministic whatever the thread count or segment layout: the
+//! sort key is (score or year, then a hash of the file name, then the
+//! paragraph's ordinal), never tantivy's internal document ids. Bare
+//! headings and photo captions have their score scaled down, so that a
+//! heading naming the topic ranks below the paragraphs under it.
+
+use crate::corpus::split::Role;
+use crate::index::schema::names;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{ColumnValues, StrColumn};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// Score multiplier for bare headings and captions.
+const CONTEXT_WEIGHT: f32 = 0.3;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    Score,
+    YearAsc,
+    YearDesc,
+}
+
+/// A hit before its stored fields are read.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate {
+    pub score: f32,
+    /// 0 when the paragraph has no year.
+    pub year: u64,
+    pub file_key: u64,
+    pub ordinal: u64,
+    pub dup_key: u64,
+    pub doc: DocAddress,
+}
+
+/// Compare two candidates: `Less` means `a` ranks before `b`.
+pub fn rank_cmp(a: &Candidate, b: &Candidate, sort: SortOrder) -> Ordering {
+    let by_score = b.score.total_cmp(&a.score);
+    // Paragraphs without a year go last in either year order.
+    let year_key = |c: &Candidate, desc: bool| match (c.year, desc) {
+        (0, _) => u64::MAX,
+        (y, true) => u64::MAX - 1 - y,
+        (y, false) => y,
+    };
+    let primary = match sort {
+        SortOrder::Score => by_score,
+        SortOrder::YearAsc => year_key(a, false).cmp(&year_key(b, false)).then(by_score),
+        SortOrder::YearDesc => year_key(a, true).cmp(&year_key(b, true)).then(by_score),
+    };
+    primary
+        .then(a.file_key.cmp(&b.file_key))
+        .then(a.ordinal.cmp(&b.ordinal))
+}
+
+struct Ranked(Candidate, SortOrder);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    // The heap's top is the worst-ranked candidate kept so far.
+    fn cmp(&self, other: &Self) -> Ordering {
+        rank_cmp(&self.0, &other.0, self.1)
+    }
+}
+
+/// Hit counts by field value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FacetCounts {
+    pub province: BTreeMap<String, u64>,
+    pub city: BTreeMap<String, u64>,
+    pub county: BTreeMap<String, u64>,
+    pub year: BTreeMap<u64, u64>,
+    pub kind: BTreeMap<String, u64>,
+    pub themes: BTreeMap<String, u64>,
+}
+
+impl FacetCounts {
+    fn merge(&mut self, other: FacetCounts) {
+        for (mine, theirs) in [
+            (&mut self.province, other.province),
+            (&mut self.city, other.city),
+            (&mut self.county, other.county),
+            (&mut self.kind, other.kind),
+            (&mut self.themes, other.themes),
+        ] {
+            for (k, v) in theirs {
+                *mine.entry(k).or_insert(0) += v;
+            }
+        }
+        for (k, v) in other.year {
+            *self.year.entry(k).or_insert(0) += v;
+        }
+    }
+}
+
+/// What one collection yields.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub total: u64,
+    /// The best `limit` candidates, best first.
+    pub top: Vec<Candidate>,
+    pub facets: Option<FacetCounts>,
+}
+
+/// The collector. `limit` of `usize::MAX` keeps every hit.
+pub struct HitCollector {
+    pub limit: usize,
+    pub sort: SortOrder,
+    pub facets: bool,
+}
+
+type U64Column = Arc<dyn ColumnValues<u64>>;
+
+pub struct SegmentHits {
+    segment: SegmentOrdinal,
+    limit: usize,
+    sort: SortOrder,
+    total: u64,
+    heap: BinaryHeap<Ranked>,
+    all: Vec<Candidate>,
+    role: U64Column,
+    year: U64Column,
+    file_key: U64Column,
+    ordinal: U64Column,
+    dup_key: U64Column,
+    facets: Option<SegmentFacets>,
+}
+
+struct SegmentFacets {
+    strings: Vec<(StrColumn, Vec<u64>)>,
+    year: U64Column,
+    years: BTreeMap<u64, u64>,
+}
+
+fn u64_column(segment: &SegmentReader, name: &str) -> tantivy::Result<U64Column> {
+    Ok(segment.fast_fields().u64(name)?.first_or_default_col(0))
+}
+
+const FACET_FIELDS: [&str; 5] = [
+    names::PROVINCE,
+    names::CITY,
+    names::COUNTY,
+    names::KIND,
+    names::THEMES,
+];
+
+impl Collector for HitCollector {
+    type Fruit = Collected;
+    type Child = SegmentHits;
+
+    fn for_segment(
+        &self,
+        segment_ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentHits> {
+        let facets = if self.facets {
+            let mut strings = Vec::new();
+            for name in FACET_FIELDS {
+                let column = segment.fast_fields().str(name)?.unwrap_or_else(|| {
+                    StrColumn::wrap(tantivy::columnar::BytesColumn::empty(segment.max_doc()))
+                });
+                let counts = vec![0u64; column.num_terms()];
+                strings.push((column, counts));
+            }
+            Some(SegmentFacets {
+                strings,
+                year: u64_column(segment, names::YEAR)?,
+                years: BTreeMap::new(),
+            })
+        } else {
+            None
+        };
+        Ok(SegmentHits {
+            segment: segment_ord,
+            limit: self.limit,
+            sort: self.sort,
+            total: 0,
+            heap: BinaryHeap::new(),
+            all: Vec::new(),
+            role: u64_column(segment, names::ROLE)?,
+            year: u64_column(segment, names::YEAR)?,
+            file_key: u64_column(segment, names::FILE_KEY)?,
+            ordinal: u64_column(segment, names::ORDINAL)?,
+            dup_key: u64_column(segment, names::DUP_KEY)?,
+            facets,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
+        let mut total = 0;
+        let mut top = Vec::new();
+        let mut facets: Option<FacetCounts> = None;
+        for fruit in fruits {
+            total += fruit.total;
+            top.extend(fruit.top);
+            if let Some(f) = fruit.facets {
+                facets.get_or_insert_with(FacetCounts::default).merge(f);
+            }
+        }
+        top.sort_by(|a, b| rank_cmp(a, b, self.sort));
+        top.truncate(self.limit);
+        if self.facets && facets.is_none() {
+            facets = Some(FacetCounts::default());
+        }
+        Ok(Collected { total, top, facets })
+    }
+}
+
+/// What one segment yields.
+pub struct SegmentFruit {
+    total: u64,
+    top: Vec<Candidate>,
+    facets: Option<FacetCounts>,
+}
+
+impl SegmentCollector for SegmentHits {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.total += 1;
+        let score = match Role::from_u64(self.role.get_val(doc)) {
+            Role::Body => score,
+            Role::Heading | Role::Caption => score * CONTEXT_WEIGHT,
+        };
+        let candidate = Candidate {
+            score,
+            year: self.year.get_val(doc),
+            file_key: self.file_key.get_val(doc),
+            ordinal: self.ordinal.get_val(doc),
+            dup_key: self.dup_key.get_val(doc),
+            doc: DocAddress::new(self.segment, doc),
+        };
+        if self.limit == usize::MAX {
+            self.all.push(candidate);
+        } else if self.limit > 0 {
+            if self.heap.len() < self.limit {
+                self.heap.push(Ranked(candidate, self.sort));
+            } else if let Some(worst) = self.heap.peek()
+                && rank_cmp(&candidate, &worst.0, self.sort) == Ordering::Less
+            {
+                self.heap.pop();
+                self.heap.push(Ranked(candidate, self.sort));
+            }
+        }
+        if let Some(facets) = &mut self.facets {
+            for (column, counts) in &mut facets.strings {
+                for ord in column.term_ords(doc) {
+                    if let Some(count) = counts.get_mut(ord as usize) {
+                        *count += 1;
+                    }
+                }
+            }
+            *facets.years.entry(facets.year.get_val(doc)).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> SegmentFruit {
+        let mut top = self.all;
+        top.extend(self.heap.into_iter().map(|r| r.0));
+        let facets = self.facets.map(|f| {
+            let mut counts = FacetCounts {
+                year: f.years.into_iter().filter(|(y, _)| *y != 0).collect(),
+                ..FacetCounts::default()
+            };
+            for (name, (column, ords)) in FACET_FIELDS.iter().zip(f.strings) {
+                let map = match *name {
+                    names::PROVINCE => &mut counts.province,
+                    names::CITY => &mut counts.city,
+                    names::COUNTY => &mut counts.county,
+                    names::KIND => &mut counts.kind,
+                    _ => &mut counts.themes,
+                };
+                let mut value = String::new();
+                for (ord, count) in ords.into_iter().enumerate() {
+                    if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                        *map.entry(value.clone()).or_insert(0) += count;
+                    }
+                }
+            }
+            counts
+        });
+        SegmentFruit {
+            total: self.total,
+            top,
+            facets,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(score: f32, year: u64, file_key: u64, ordinal: u64) -> Candidate {
+        Candidate {
+            score,
+            year,
+            file_key,
+            ordinal,
+            dup_key: 0,
+            doc: DocAddress::new(0, 0),
+        }
+    }
+
+    #[test]
+    fn ties_break_by_file_then_ordinal() {
+        let a = candidate(1.0, 0, 5, 2);
+        let b = candidate(1.0, 0, 5, 3);
+        let c = candidate(1.0, 0, 4, 9);
+        let mut v = [a, b, c];
+        v.sort_by(|x, y| rank_cmp(x, y, SortOrder::Score));
+        assert_eq!(
+            v.iter()
+                .map(|c| (c.file_key, c.ordinal))
+                .collect::<Vec<_>>(),
+            vec![(4, 9), (5, 2), (5, 3)]
+        );
+    }
+
+    #[test]
+    fn year_orders_put_missing_years_last() {
+        let mut v = [
+            candidate(1.0, 0, 1, 1),
+            candidate(1.0, 2020, 2, 1),
+            candidate(2.0, 2024, 3, 1),
+            candidate(3.0, 2020, 4, 1),
+        ];
+        v.sort_by(|x, y| rank_cmp(x, y, SortOrder::YearAsc));
+        assert_eq!(
+            v.iter().map(|c| c.file_key).collect::<Vec<_>>(),
+            vec![4, 2, 3, 1]
+        );
+        v.sort_by(|x, y| rank_cmp(x, y, SortOrder::YearDesc));
+        assert_eq!(
+            v.iter().map(|c| c.file_key).collect::<Vec<_>>(),
+            vec![3, 4, 2, 1]
+        );
+    }
+}

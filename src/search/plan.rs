@@ -1,0 +1,259 @@
+//! From a parsed query to tantivy queries.
+//!
+//! Two queries come out of one parsed query:
+//!
+//! * the **exact** query decides the hit set. Each literal is looked up in
+//!   the bigram field (see `analysis::bigrams`): a term for two characters, a
+//!   phrase of bigrams for more, a prefix expansion for one. It matches
+//!   exactly the paragraphs that contain the literal, no more, no fewer.
+//! * the **scoring** clauses rank the hits by BM25 over jieba words. The
+//!   query side is segmented without jieba: every substring of a literal
+//!   that is a word in the index's own vocabulary (its term dictionary for
+//!   the `text` field) is a scoring term. For 人民代表大会 that is 人民, 代表,
+//!   大会, 代表大会, 人民代表大会 — what search-mode jieba would produce —
+//!   at the cost of a few dictionary lookups instead of a 90 ms dictionary
+//!   load. A literal with no word in the vocabulary is scored by BM25 on its
+//!   bigram phrase instead, so every hit gets a score.
+
+use super::query::{Filter, Node, YearRange};
+use crate::analysis::bigrams::{BigramPlan, plan_literal};
+use crate::index::schema::Fields;
+use std::ops::Bound;
+use tantivy::Searcher;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Term};
+
+/// Weight of a heading-field match relative to a text match.
+const HEADING_WEIGHT: f32 = 0.3;
+/// Longest vocabulary word looked for inside a literal, in characters.
+const MAX_WORD_CHARS: usize = 8;
+
+pub struct Planner<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: &'a Fields,
+}
+
+impl Planner<'_> {
+    /// The query that matches exactly the paragraphs `node` describes.
+    pub fn exact(&self, node: &Node) -> Box<dyn Query> {
+        match node {
+            Node::Literal { text, .. } => self.literal(text, false),
+            Node::Filter(filter) => self.filter(filter),
+            Node::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, self.exact(inner)),
+            ])),
+            Node::And(nodes) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for node in nodes {
+                    match node {
+                        Node::Not(inner) => clauses.push((Occur::MustNot, self.exact(inner))),
+                        other => clauses.push((Occur::Must, self.exact(other))),
+                    }
+                }
+                if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Node::Or(nodes) => Box::new(BooleanQuery::new(
+                nodes
+                    .iter()
+                    .map(|n| (Occur::Should, self.exact(n)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Wrap an exact query so that it filters without scoring.
+    pub fn filter_only(query: Box<dyn Query>) -> Box<dyn Query> {
+        Box::new(ConstScoreQuery::new(query, 0.0))
+    }
+
+    /// The query matching paragraphs that contain a normalised literal. With
+    /// `scored`, a phrase or term query that tantivy scores by BM25.
+    pub fn literal(&self, text: &str, scored: bool) -> Box<dyn Query> {
+        let field = self.fields.chars;
+        let record = if scored {
+            IndexRecordOption::WithFreqs
+        } else {
+            IndexRecordOption::Basic
+        };
+        match plan_literal(text) {
+            None => Box::new(EmptyQuery),
+            Some(BigramPlan::Term(gram)) => {
+                Box::new(TermQuery::new(Term::from_field_text(field, &gram), record))
+            }
+            Some(BigramPlan::Phrase(grams)) => Box::new(PhraseQuery::new_with_offset(
+                grams
+                    .into_iter()
+                    .map(|(offset, gram)| (offset, Term::from_field_text(field, &gram)))
+                    .collect(),
+            )),
+            Some(BigramPlan::Prefix(first)) => {
+                // Every term that starts with the character: the bigrams it
+                // begins, and the lone last character of a paragraph.
+                let pattern = format!("{}.*", regex_escape(&first));
+                match RegexQuery::from_pattern(&pattern, field) {
+                    Ok(query) => Box::new(query),
+                    Err(_) => Box::new(EmptyQuery),
+                }
+            }
+        }
+    }
+
+    fn filter(&self, filter: &Filter) -> Box<dyn Query> {
+        let f = self.fields;
+        let term = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        match filter {
+            Filter::County(v) => term(f.county, v),
+            Filter::City(v) => term(f.city, v),
+            Filter::Province(v) => term(f.province, v),
+            Filter::Theme(v) => term(f.themes, v),
+            Filter::Kind(k) => term(f.kind, k.name()),
+            Filter::Year(range) => self.year(range),
+        }
+    }
+
+    /// Paragraphs whose span of years overlaps `range`: a 十三五 review
+    /// (2016–2020) matches `year:2018` and `year:2019..2022`.
+    fn year(&self, range: &YearRange) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // year_from <= range.to
+        let to = range.to.unwrap_or(u64::MAX);
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.year_from, 0)),
+                Bound::Included(Term::from_field_u64(f.year_from, to)),
+            )),
+        ));
+        // year_to >= range.from
+        let from = range.from.unwrap_or(0);
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.year_to, from)),
+                Bound::Included(Term::from_field_u64(f.year_to, u64::MAX)),
+            )),
+        ));
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The vocabulary words inside a normalised literal: its substrings of
+    /// 2..=8 characters that are terms of the `text` field. Single
+    /// characters only when nothing longer is found.
+    pub fn vocabulary_words(&self, literal: &str) -> Vec<String> {
+        let chars: Vec<char> = literal.chars().collect();
+        let mut words = Vec::new();
+        let in_vocabulary = |word: &str| {
+            let term = Term::from_field_text(self.fields.text, word);
+            self.searcher
+                .doc_freq(&term)
+                .map(|n| n > 0)
+                .unwrap_or(false)
+        };
+        for start in 0..chars.len() {
+            for len in 2..=MAX_WORD_CHARS.min(chars.len() - start) {
+                let word: String = chars[start..start + len].iter().collect();
+                if !words.contains(&word) && in_vocabulary(&word) {
+                    words.push(word);
+                }
+            }
+        }
+        if words.is_empty() {
+            for c in &chars {
+                let word = c.to_string();
+                if !words.contains(&word) && in_vocabulary(&word) {
+                    words.push(word);
+                }
+            }
+        }
+        words
+    }
+
+    /// The BM25 scoring clause for one literal.
+    pub fn scoring(&self, literal: &str) -> Box<dyn Query> {
+        let words = self.vocabulary_words(literal);
+        if words.is_empty() {
+            return self.literal(literal, true);
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(words.len() * 2);
+        for word in &words {
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.text, word),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.heading, word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    HEADING_WEIGHT,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The full ranked query: `exact` filters, the literals' scoring clauses
+    /// rank. `bonus`, when given, adds a constant per literal a paragraph
+    /// contains (used to rank partial matches by how many terms they have).
+    pub fn ranked(
+        &self,
+        exact: Box<dyn Query>,
+        literals: &[String],
+        bonus: Option<f32>,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Self::filter_only(exact))];
+        for literal in literals {
+            clauses.push((Occur::Should, self.scoring(literal)));
+            if let Some(bonus) = bonus {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(self.literal(literal, false), bonus)),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// Escape a string for tantivy's regex syntax.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_escaping() {
+        assert_eq!(regex_escape("教"), "教");
+        assert_eq!(regex_escape("+"), "\\+");
+        assert_eq!(regex_escape("a.b"), "a\\.b");
+    }
+}

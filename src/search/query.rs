@@ -1,0 +1,731 @@
+//! The query language: parsing a query string into a tree.
+//!
+//! ```text
+//! query    := and_expr
+//! and_expr := or_expr ( ["AND"] or_expr )*        juxtaposition is AND
+//! or_expr  := unary ( ("OR" | "|") unary )*       OR binds tighter, as in web search
+//! unary    := ("-" | "NOT") unary | primary
+//! primary  := "(" and_expr ")" | "\"phrase\"" | field ":" value | term
+//! ```
+//!
+//! So `双减 课后服务 OR 作业` means 双减 AND (课后服务 OR 作业). Every term and
+//! phrase is a literal: it matches the paragraphs that contain it, after
+//! normalisation, exactly as a substring scan would. Only ASCII `(`, `)`,
+//! `"` and `|` are operators; full-width （ ） “ ” are text to search for.
+//!
+//! Field filters: `county:`, `city:`, `province:`, `theme:`, `kind:` and
+//! `year:` (`year:2024`, `year:2020..2023`, `year:2022..`, `year:..2020`). A
+//! word before a colon that is not ASCII (`时间:2022`) is plain text.
+//!
+//! Every error names the character position it was found at (1-based), and
+//! the parser bounds what a query may cost: its length, its number of terms
+//! and its nesting depth.
+
+use crate::analysis::normalize::normalize;
+use crate::corpus::split::MAX_LITERAL_CHARS;
+use crate::corpus::tags::Kind;
+use std::fmt;
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 4096;
+/// Most terms and filters in one query.
+pub const MAX_QUERY_TERMS: usize = 64;
+/// Deepest parenthesis nesting.
+pub const MAX_NESTING: usize = 16;
+
+/// The fields that can be used as `field:value`.
+pub const FIELD_NAMES: &[&str] = &["county", "city", "province", "year", "theme", "kind"];
+
+/// A query that could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    pub message: String,
+    /// 1-based character position in the query, where it applies.
+    pub position: Option<usize>,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "bad query at character {p}: {}", self.message),
+            None => write!(f, "bad query: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+fn error<T>(position: Option<usize>, message: impl Into<String>) -> Result<T, QueryError> {
+    Err(QueryError {
+        message: message.into(),
+        position: position.map(|p| p + 1),
+    })
+}
+
+/// An inclusive range of years; either end may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    pub from: Option<u64>,
+    pub to: Option<u64>,
+}
+
+impl YearRange {
+    /// Parse `2024`, `2020..2023`, `2022..` or `..2020`.
+    pub fn parse(text: &str) -> Result<YearRange, String> {
+        let year = |s: &str| -> Result<Option<u64>, String> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            match s.parse::<u64>() {
+                Ok(y) if (1000..=2999).contains(&y) => Ok(Some(y)),
+                _ => Err(format!(
+                    "'{s}' is not a year (expected e.g. 2024 or 2020..2023)"
+                )),
+            }
+        };
+        let range = match text.split_once("..") {
+            Some((from, to)) => YearRange {
+                from: year(from)?,
+                to: year(to)?,
+            },
+            None => {
+                let y = year(text)?;
+                YearRange { from: y, to: y }
+            }
+        };
+        match (range.from, range.to) {
+            (None, None) => Err(format!("'{text}' is not a year range")),
+            (Some(a), Some(b)) if a > b => Err(format!("year range {a}..{b} is empty")),
+            _ => Ok(range),
+        }
+    }
+
+    pub fn contains(&self, year: u64) -> bool {
+        self.from.is_none_or(|f| year >= f) && self.to.is_none_or(|t| year <= t)
+    }
+
+    /// Does the span `from..=to` overlap this range?
+    pub fn overlaps(&self, from: u64, to: u64) -> bool {
+        self.from.is_none_or(|f| to >= f) && self.to.is_none_or(|t| from <= t)
+    }
+}
+
+impl fmt::Display for YearRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.from, self.to) {
+            (Some(a), Some(b)) if a == b => write!(f, "{a}"),
+            (a, b) => {
+                if let Some(a) = a {
+                    write!(f, "{a}")?;
+                }
+                write!(f, "..")?;
+                if let Some(b) = b {
+                    write!(f, "{b}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A field filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    County(String),
+    City(String),
+    Province(String),
+    Theme(String),
+    Kind(Kind),
+    Year(YearRange),
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// A literal to find: normalised text, and where it was in the query.
+    Literal {
+        text: String,
+        position: usize,
+    },
+    Filter(Filter),
+    Not(Box<Node>),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+}
+
+impl Node {
+    /// The literals that a matching paragraph may contain (not under a NOT),
+    /// in query order, without repeats: what to rank by and highlight.
+    pub fn positive_literals(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_literals(false, &mut out);
+        out
+    }
+
+    fn collect_literals(&self, negated: bool, out: &mut Vec<String>) {
+        match self {
+            Node::Literal { text, .. } => {
+                if !negated && !out.contains(text) {
+                    out.push(text.clone());
+                }
+            }
+            Node::Filter(_) => {}
+            Node::Not(inner) => inner.collect_literals(!negated, out),
+            Node::And(nodes) | Node::Or(nodes) => {
+                for node in nodes {
+                    node.collect_literals(negated, out);
+                }
+            }
+        }
+    }
+
+    /// Can this query match something without matching all documents
+    /// except some? (A query of only negations has nothing to search for.)
+    pub fn has_positive(&self) -> bool {
+        match self {
+            Node::Literal { .. } | Node::Filter(_) => true,
+            Node::Not(_) => false,
+            Node::And(nodes) => nodes.iter().any(Node::has_positive),
+            Node::Or(nodes) => nodes.iter().any(Node::has_positive),
+        }
+    }
+
+    /// Does `text` (with these tags) match? The reference semantics, used
+    /// by tests to check the index.
+    pub fn matches(&self, text: &str, tags: &dyn Fn(&Filter) -> bool) -> bool {
+        match self {
+            Node::Literal { text: needle, .. } => normalize(text).contains(needle.as_str()),
+            Node::Filter(filter) => tags(filter),
+            Node::Not(inner) => !inner.matches(text, tags),
+            Node::And(nodes) => nodes.iter().all(|n| n.matches(text, tags)),
+            Node::Or(nodes) => nodes.iter().any(|n| n.matches(text, tags)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Phrase(String),
+    LParen,
+    RParen,
+    Or,
+    And,
+    Not,
+    Field(String, String),
+}
+
+/// Parse a query string.
+pub fn parse(query: &str) -> Result<Node, QueryError> {
+    let chars: Vec<char> = query.chars().collect();
+    if chars.len() > MAX_QUERY_CHARS {
+        return error(
+            None,
+            format!(
+                "the query is {} characters long; the limit is {MAX_QUERY_CHARS}",
+                chars.len()
+            ),
+        );
+    }
+    let tokens = lex(&chars)?;
+    if tokens.is_empty() {
+        return error(None, "the query is empty");
+    }
+    let terms = tokens
+        .iter()
+        .filter(|(t, _)| matches!(t, Token::Word(_) | Token::Phrase(_) | Token::Field(..)))
+        .count();
+    if terms > MAX_QUERY_TERMS {
+        return error(
+            None,
+            format!("the query has {terms} terms; the limit is {MAX_QUERY_TERMS}"),
+        );
+    }
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+        end: chars.len(),
+    };
+    let node = parser.and_expr()?;
+    if let Some((_, position)) = parser.tokens.get(parser.at) {
+        // The only token and_expr stops at is an unmatched ')'.
+        return error(Some(*position), "unbalanced ')' (no '(' before it)");
+    }
+    if !node.has_positive() {
+        return error(
+            None,
+            "nothing to search for: the query only excludes (add a term or a filter)",
+        );
+    }
+    Ok(node)
+}
+
+fn is_operator_char(c: char) -> bool {
+    matches!(c, '(' | ')' | '"' | '|')
+}
+
+fn lex(chars: &[char]) -> Result<Vec<(Token, usize)>, QueryError> {
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() || c.is_control() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        match c {
+            '(' => {
+                tokens.push((Token::LParen, i));
+                i += 1;
+            }
+            ')' => {
+                tokens.push((Token::RParen, i));
+                i += 1;
+            }
+            '|' => {
+                tokens.push((Token::Or, i));
+                i += 1;
+            }
+            '"' => {
+                let (phrase, next) = read_phrase(chars, i)?;
+                tokens.push((Token::Phrase(phrase), start));
+                i = next;
+            }
+            '-' if chars.get(i + 1).is_some_and(|&n| n == '"' || n == '(') => {
+                tokens.push((Token::Not, i));
+                i += 1;
+            }
+            _ => {
+                while i < chars.len() && !chars[i].is_whitespace() && !is_operator_char(chars[i]) {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                // field:"quoted value"
+                if word.ends_with(':') && chars.get(i) == Some(&'"') {
+                    let name = &word[..word.len() - 1];
+                    if is_field_name_shape(name) {
+                        let (value, next) = read_phrase(chars, i)?;
+                        tokens.push((Token::Field(name.to_string(), value), start));
+                        i = next;
+                        continue;
+                    }
+                }
+                tokens.push((classify_word(word, start)?, start));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// Read a "…" phrase starting at the quote at `at`; returns its content and
+/// the index after the closing quote.
+fn read_phrase(chars: &[char], at: usize) -> Result<(String, usize), QueryError> {
+    let Some(len) = chars[at + 1..].iter().position(|&c| c == '"') else {
+        return error(Some(at), "unbalanced '\"' (the phrase is never closed)");
+    };
+    let phrase: String = chars[at + 1..at + 1 + len].iter().collect();
+    Ok((phrase, at + len + 2))
+}
+
+fn is_field_name_shape(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+fn classify_word(word: String, position: usize) -> Result<Token, QueryError> {
+    match word.as_str() {
+        "OR" => return Ok(Token::Or),
+        "AND" => return Ok(Token::And),
+        "NOT" => return Ok(Token::Not),
+        "-" => {
+            return error(
+                Some(position),
+                "a lone '-' (put the term to exclude right after it)",
+            );
+        }
+        _ => {}
+    }
+    if let Some(rest) = word.strip_prefix('-') {
+        // "-term": the NOT is its own token; the rest is re-read.
+        let _ = rest;
+        return Ok(Token::Word(word));
+    }
+    if let Some((name, value)) = word.split_once(':')
+        && is_field_name_shape(name)
+    {
+        if !FIELD_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+            return error(
+                Some(position),
+                format!(
+                    "unknown field '{name}' (fields are {}; quote the text to search for it literally)",
+                    FIELD_NAMES.join(", ")
+                ),
+            );
+        }
+        return Ok(Token::Field(name.to_ascii_lowercase(), value.to_string()));
+    }
+    Ok(Token::Word(word))
+}
+
+struct Parser {
+    tokens: Vec<(Token, usize)>,
+    at: usize,
+    depth: usize,
+    end: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at).map(|(t, _)| t)
+    }
+
+    fn position(&self) -> usize {
+        self.tokens.get(self.at).map_or(self.end, |(_, p)| *p)
+    }
+
+    fn and_expr(&mut self) -> Result<Node, QueryError> {
+        let mut nodes = Vec::new();
+        loop {
+            match self.peek() {
+                None | Some(Token::RParen) => break,
+                Some(Token::And) => {
+                    let position = self.position();
+                    if nodes.is_empty() {
+                        return error(Some(position), "'AND' with nothing before it");
+                    }
+                    self.at += 1;
+                    if matches!(
+                        self.peek(),
+                        None | Some(Token::RParen | Token::Or | Token::And)
+                    ) {
+                        return error(Some(position), "'AND' with nothing after it");
+                    }
+                }
+                Some(Token::Or) => {
+                    return error(Some(self.position()), "'OR' with nothing before it");
+                }
+                _ => nodes.push(self.or_expr()?),
+            }
+        }
+        match nodes.len() {
+            0 => error(Some(self.position()), "empty group: nothing to search for"),
+            1 => Ok(nodes.pop().expect("one node")),
+            _ => Ok(Node::And(nodes)),
+        }
+    }
+
+    fn or_expr(&mut self) -> Result<Node, QueryError> {
+        let mut nodes = vec![self.unary()?];
+        while let Some(Token::Or) = self.peek() {
+            let position = self.position();
+            self.at += 1;
+            if matches!(
+                self.peek(),
+                None | Some(Token::RParen | Token::Or | Token::And)
+            ) {
+                return error(Some(position), "'OR' with nothing after it");
+            }
+            nodes.push(self.unary()?);
+        }
+        Ok(if nodes.len() == 1 {
+            nodes.pop().expect("one node")
+        } else {
+            Node::Or(nodes)
+        })
+    }
+
+    fn unary(&mut self) -> Result<Node, QueryError> {
+        let position = self.position();
+        let Some((token, _)) = self.tokens.get(self.at).cloned() else {
+            return error(Some(position), "the query ends where a term was expected");
+        };
+        match token {
+            Token::Not => {
+                self.at += 1;
+                if matches!(
+                    self.peek(),
+                    None | Some(Token::RParen | Token::Or | Token::And)
+                ) {
+                    return error(Some(position), "'NOT' or '-' with nothing after it");
+                }
+                self.nested(position, |p| p.unary())
+                    .map(|n| Node::Not(Box::new(n)))
+            }
+            Token::Word(word) if word.starts_with('-') && word.len() > 1 => {
+                self.at += 1;
+                let rest = word[1..].to_string();
+                let inner = match classify_word(rest, position + 1)? {
+                    Token::Word(w) => literal(&w, position + 1)?,
+                    Token::Field(name, value) => field(&name, &value, position + 1)?,
+                    _ => return error(Some(position), "'-' must be followed by a term"),
+                };
+                Ok(Node::Not(Box::new(inner)))
+            }
+            Token::Word(word) => {
+                self.at += 1;
+                literal(&word, position)
+            }
+            Token::Phrase(phrase) => {
+                self.at += 1;
+                literal(&phrase, position)
+            }
+            Token::Field(name, value) => {
+                self.at += 1;
+                field(&name, &value, position)
+            }
+            Token::LParen => {
+                self.at += 1;
+                let node = self.nested(position, |p| p.and_expr())?;
+                if self.peek() != Some(&Token::RParen) {
+                    return error(Some(position), "unbalanced '(' (never closed)");
+                }
+                self.at += 1;
+                Ok(node)
+            }
+            Token::RParen => error(Some(position), "unbalanced ')' (no '(' before it)"),
+            Token::Or => error(Some(position), "'OR' with nothing before it"),
+            Token::And => error(Some(position), "'AND' with nothing before it"),
+        }
+    }
+
+    fn nested(
+        &mut self,
+        position: usize,
+        inner: impl FnOnce(&mut Parser) -> Result<Node, QueryError>,
+    ) -> Result<Node, QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return error(
+                Some(position),
+                format!("nesting deeper than {MAX_NESTING} levels"),
+            );
+        }
+        let node = inner(self);
+        self.depth -= 1;
+        node
+    }
+}
+
+/// A literal term: normalised, non-empty, not only punctuation, not too long.
+fn literal(raw: &str, position: usize) -> Result<Node, QueryError> {
+    let text = normalize(raw.trim());
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return error(Some(position), "empty phrase");
+    }
+    if !text.chars().any(char::is_alphanumeric) {
+        return error(
+            Some(position),
+            format!("'{raw}' is only punctuation; there is nothing in it to search for"),
+        );
+    }
+    let len = text.chars().count();
+    if len > MAX_LITERAL_CHARS {
+        return error(
+            Some(position),
+            format!("a term of {len} characters; the limit is {MAX_LITERAL_CHARS}"),
+        );
+    }
+    Ok(Node::Literal { text, position })
+}
+
+/// A `field:value` filter.
+fn field(name: &str, value: &str, position: usize) -> Result<Node, QueryError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return error(Some(position), format!("'{name}:' needs a value"));
+    }
+    let filter = match name {
+        "county" => Filter::County(value.to_string()),
+        "city" => Filter::City(value.to_string()),
+        "province" => Filter::Province(value.to_string()),
+        "theme" => Filter::Theme(value.to_string()),
+        "kind" => match Kind::parse(value) {
+            Some(kind) => Filter::Kind(kind),
+            None => {
+                return error(
+                    Some(position),
+                    format!("unknown kind '{value}' (kinds are review, plan, other)"),
+                );
+            }
+        },
+        "year" => match YearRange::parse(value) {
+            Ok(range) => Filter::Year(range),
+            Err(message) => return error(Some(position), message),
+        },
+        other => {
+            return error(Some(position), format!("unknown field '{other}'"));
+        }
+    };
+    Ok(Node::Filter(filter))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(text: &str, position: usize) -> Node {
+        Node::Literal {
+            text: text.into(),
+            position,
+        }
+    }
+
+    fn err(query: &str) -> QueryError {
+        parse(query).expect_err(query)
+    }
+
+    #[test]
+    fn terms_are_anded() {
+        assert_eq!(parse("学前教育").unwrap(), lit("学前教育", 0));
+        assert_eq!(
+            parse("学前 教育").unwrap(),
+            Node::And(vec![lit("学前", 0), lit("教育", 3)])
+        );
+        assert_eq!(
+            parse("学前 AND 教育").unwrap(),
+            Node::And(vec![lit("学前", 0), lit("教育", 7)])
+        );
+    }
+
+    #[test]
+    fn or_binds_tighter_than_juxtaposition() {
+        assert_eq!(
+            parse("双减 课后 OR 作业").unwrap(),
+            Node::And(vec![
+                lit("双减", 0),
+                Node::Or(vec![lit("课后", 3), lit("作业", 9)])
+            ])
+        );
+        assert_eq!(
+            parse("a|b").unwrap(),
+            Node::Or(vec![lit("a", 0), lit("b", 2)])
+        );
+    }
+
+    #[test]
+    fn negation_and_groups() {
+        assert_eq!(
+            parse("学前教育 -民办").unwrap(),
+            Node::And(vec![
+                lit("学前教育", 0),
+                Node::Not(Box::new(lit("民办", 6)))
+            ])
+        );
+        assert_eq!(
+            parse("学前教育 NOT (民办 OR 私立)").unwrap(),
+            Node::And(vec![
+                lit("学前教育", 0),
+                Node::Not(Box::new(Node::Or(vec![lit("民办", 10), lit("私立", 16)])))
+            ])
+        );
+        assert_eq!(
+            parse("教育 -\"民办 学校\"").unwrap(),
+            Node::And(vec![
+                lit("教育", 0),
+                Node::Not(Box::new(lit("民办 学校", 4)))
+            ])
+        );
+    }
+
+    #[test]
+    fn phrases_keep_their_spaces_and_are_normalised() {
+        assert_eq!(
+            parse("\"先锋引领  教育共富\"").unwrap(),
+            lit("先锋引领 教育共富", 0)
+        );
+        assert_eq!(parse("Ｃ９").unwrap(), lit("c9", 0));
+        assert_eq!(parse("1+X").unwrap(), lit("1+x", 0));
+        assert_eq!(parse("（一）").unwrap(), lit("(一)", 0));
+    }
+
+    #[test]
+    fn field_filters() {
+        assert_eq!(
+            parse("学前教育 -民办 province:浙江省 year:2022..2024").unwrap(),
+            Node::And(vec![
+                lit("学前教育", 0),
+                Node::Not(Box::new(lit("民办", 6))),
+                Node::Filter(Filter::Province("浙江省".into())),
+                Node::Filter(Filter::Year(YearRange {
+                    from: Some(2022),
+                    to: Some(2024)
+                })),
+            ])
+        );
+        assert_eq!(
+            parse("county:\"青田县\"").unwrap(),
+            Node::Filter(Filter::County("青田县".into()))
+        );
+        assert_eq!(
+            parse("kind:plan").unwrap(),
+            Node::Filter(Filter::Kind(Kind::Plan))
+        );
+        assert_eq!(
+            parse("-county:青田县 教育").unwrap(),
+            Node::And(vec![
+                Node::Not(Box::new(Node::Filter(Filter::County("青田县".into())))),
+                lit("教育", 12)
+            ])
+        );
+        // A non-ASCII word before a colon is text.
+        assert_eq!(parse("时间:2022").unwrap(), lit("时间:2022", 0));
+    }
+
+    #[test]
+    fn year_ranges() {
+        assert_eq!(YearRange::parse("2024").unwrap().to_string(), "2024");
+        assert_eq!(YearRange::parse("2022..").unwrap().to_string(), "2022..");
+        assert_eq!(YearRange::parse("..2020").unwrap().to_string(), "..2020");
+        assert!(YearRange::parse("2024..2020").is_err());
+        assert!(YearRange::parse("..").is_err());
+        assert!(YearRange::parse("24").is_err());
+        let span = YearRange::parse("2018").unwrap();
+        assert!(span.overlaps(2016, 2020));
+        assert!(!span.overlaps(2021, 2025));
+    }
+
+    #[test]
+    fn errors_name_positions() {
+        assert_eq!(err("\"学前").position, Some(1));
+        assert_eq!(err("(学前 教育").position, Some(1));
+        assert_eq!(err("学前)").position, Some(3));
+        assert_eq!(err("学前 OR").position, Some(4));
+        assert_eq!(err("OR 学前").position, Some(1));
+        assert_eq!(err("学前 foo:bar").position, Some(4));
+        assert!(err("学前 foo:bar").message.contains("unknown field"));
+        assert_eq!(err("、。").position, Some(1));
+        assert_eq!(err("year:20x").position, Some(1));
+        assert_eq!(err("kind:draft").position, Some(1));
+        assert_eq!(err("学前 -").position, Some(4));
+        assert_eq!(err("学前 NOT").position, Some(4));
+        assert!(err("").message.contains("empty"));
+        assert!(err("   ").message.contains("empty"));
+        assert!(err("()").message.contains("empty group"));
+        assert!(err("-民办").message.contains("only excludes"));
+        assert!(err("\"\"").message.contains("empty phrase"));
+    }
+
+    #[test]
+    fn bounds_are_enforced() {
+        let long = "教".repeat(MAX_QUERY_CHARS + 1);
+        assert!(err(&long).message.contains("limit"));
+        let many = vec!["教育"; MAX_QUERY_TERMS + 1].join(" ");
+        assert!(err(&many).message.contains("terms"));
+        let deep = format!(
+            "{}教育{}",
+            "(".repeat(MAX_NESTING + 1),
+            ")".repeat(MAX_NESTING + 1)
+        );
+        assert!(err(&deep).message.contains("nesting"));
+        let term = "教".repeat(MAX_LITERAL_CHARS + 1);
+        assert!(err(&term).message.contains("limit"));
+    }
+
+    #[test]
+    fn positive_literals_skip_negations() {
+        let node = parse("学前 -民办 (普惠 OR 公办) NOT 私立 学前").unwrap();
+        assert_eq!(node.positive_literals(), vec!["学前", "普惠", "公办"]);
+    }
+}
