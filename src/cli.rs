@@ -6,8 +6,93 @@ use baogao::output::ColorChoice;
 use baogao::search::collect::SortOrder;
 use baogao::search::query::{Filter, YearRange};
 use baogao::search::{MatchMode, SearchRequest};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
+
+/// Stands in for the leading '-' of an excluded query term (`-民办`) while
+/// clap parses, so that clap does not take it for a flag.
+const HYPHEN_STAND_IN: char = '\u{E000}';
+
+/// Let query terms start with '-' (`baogao search 学前教育 -民办 --json`).
+///
+/// clap would read `-民办` as a cluster of short flags, and marking the
+/// query `allow_hyphen_values` makes it swallow every flag after the query
+/// (`--json` included). So before clap runs, each argument after the
+/// subcommand that starts with '-' but is not one of that subcommand's flags
+/// (nor the value of one) gets a stand-in character in place of its '-';
+/// [`restore_hyphen`] puts the '-' back when the query is assembled.
+pub fn protect_hyphen_terms(args: Vec<OsString>) -> Vec<OsString> {
+    let command = Cli::command();
+    let mut out = Vec::with_capacity(args.len());
+    let mut iter = args.into_iter();
+    let mut sub = None;
+    for arg in iter.by_ref() {
+        let name = arg.to_str().map(str::to_string);
+        out.push(arg);
+        if let Some(found) = name.and_then(|n| command.find_subcommand(&n).cloned()) {
+            sub = Some(found);
+            break;
+        }
+    }
+    let Some(sub) = sub else {
+        out.extend(iter);
+        return out;
+    };
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let mut verbatim_next = false;
+    while let Some(arg) = iter.next() {
+        if verbatim_next {
+            verbatim_next = false;
+            out.push(arg);
+            continue;
+        }
+        let Some(text) = arg.to_str() else {
+            out.push(arg);
+            continue;
+        };
+        if text == "--" {
+            out.push(arg);
+            out.extend(iter.by_ref());
+            break;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or(long);
+            if let Some(flag) = sub.get_arguments().find(|a| a.get_long() == Some(name)) {
+                verbatim_next = takes_value(flag) && !long.contains('=');
+            }
+            out.push(arg);
+            continue;
+        }
+        if let Some(shorts) = text.strip_prefix('-')
+            && !shorts.is_empty()
+        {
+            let first = shorts.chars().next();
+            let flag = sub
+                .get_arguments()
+                .find(|a| a.get_short().is_some() && a.get_short() == first);
+            match flag {
+                Some(flag) => {
+                    // -n 5, -n5, -q
+                    verbatim_next = takes_value(flag) && shorts.chars().count() == 1;
+                    out.push(arg);
+                }
+                None => out.push(OsString::from(format!("{HYPHEN_STAND_IN}{shorts}"))),
+            }
+            continue;
+        }
+        out.push(arg);
+    }
+    out
+}
+
+/// Undo [`protect_hyphen_terms`] on a query argument.
+pub fn restore_hyphen(arg: &str) -> String {
+    match arg.strip_prefix(HYPHEN_STAND_IN) {
+        Some(rest) => format!("-{rest}"),
+        None => arg.to_string(),
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,7 +102,8 @@ use std::path::PathBuf;
     long_about = "Full-text search over Chinese government reports (报告).\n\n\
         Finds every paragraph that contains your terms, exactly as grep would, \
         ranks them by relevance, and shows the county, year, kind and themes of each.",
-    after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error."
+    after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error.",
+    args_override_self = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -80,7 +166,7 @@ pub enum KindArg {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Terms to find (all of them, by default). See the README for the query syntax.
-    #[arg(required = true, value_name = "QUERY", allow_hyphen_values = true, num_args = 1..)]
+    #[arg(required = true, value_name = "QUERY", num_args = 1..)]
     pub query: Vec<String>,
     /// Number of hits to show
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
@@ -162,7 +248,8 @@ impl ColorArg {
 impl SearchArgs {
     /// Validate the arguments into a search request.
     pub fn request(&self) -> Result<SearchRequest, String> {
-        let mut request = SearchRequest::new(self.query.join(" "));
+        let query: Vec<String> = self.query.iter().map(|q| restore_hyphen(q)).collect();
+        let mut request = SearchRequest::new(query.join(" "));
         request.limit = if self.all { None } else { Some(self.limit) };
         if request.limit == Some(0) {
             return Err("--limit must be at least 1 (use --all for every hit)".into());

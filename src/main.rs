@@ -18,7 +18,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = match Cli::try_parse() {
+    let args = cli::protect_hyphen_terms(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };

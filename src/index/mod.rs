@@ -201,6 +201,46 @@ pub fn open_or_build(
     Ok((open(dir)?, Some(summary)))
 }
 
+/// Build an index in memory from already-loaded reports: for tests,
+/// benchmarks and tools that should not touch the disk. `threads` indexing
+/// threads are used, as in a real build.
+pub fn in_memory(
+    reports: &[corpus::Report],
+    themes: Vec<String>,
+    threads: usize,
+) -> Result<IndexHandle> {
+    let (schema, fields) = schema::build_schema();
+    let index = Index::create_in_ram(schema);
+    analysis::register_tokenizers(&index);
+    let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
+        index.writer_with_num_threads(threads.max(1), 64 * 1024 * 1024 * threads.max(1))?;
+    for report in reports {
+        for doc in build::report_documents(&fields, report) {
+            writer.add_document(doc)?;
+        }
+    }
+    let mut prepared = writer.prepare_commit()?;
+    let payload = CommitPayload {
+        format: FORMAT_VERSION,
+        fingerprint: String::new(),
+        state_file: String::new(),
+        themes,
+    };
+    prepared
+        .set_payload(&serde_json::to_string(&payload).map_err(|e| Error::Invalid(e.to_string()))?);
+    prepared.commit()?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(IndexHandle {
+        dir: PathBuf::new(),
+        index,
+        reader,
+        fields,
+    })
+}
+
 /// Check that an opened index has exactly the schema this build writes.
 fn check_schema(index: &Index, dir: &Path) -> Result<Fields> {
     let (expected, fields) = schema::build_schema();

@@ -1,0 +1,171 @@
+//! Shared helpers for the integration tests: temporary corpora, running the
+//! real binary, reading its JSON lines, and a brute-force substring scan to
+//! check the index against.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use baogao::analysis::normalize::normalize;
+use baogao::corpus::{self, tags::Tagger};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` next to the repository, when this machine has it. Tests that
+/// need it call this and return early (saying so) when it is absent.
+pub fn shared() -> Option<PathBuf> {
+    let dir = root().join("../shared");
+    if dir.join("corpus").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: ../shared is not present on this machine");
+        None
+    }
+}
+
+/// A temporary corpus and index directory.
+pub struct Workspace {
+    pub dir: TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Workspace {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A workspace whose corpus is a copy of the bundled corpus/.
+    pub fn with_seed_corpus() -> Self {
+        let ws = Workspace::new();
+        for entry in std::fs::read_dir(root().join("corpus")).expect("corpus/") {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), ws.corpus().join(entry.file_name())).expect("copy");
+        }
+        ws
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        let dir = self.dir.path().join("corpus");
+        std::fs::create_dir_all(&dir).expect("corpus dir");
+        dir
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    /// Write a corpus file (creating folders).
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.corpus().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, content).expect("write");
+        path
+    }
+
+    /// The binary, run in the workspace with its corpus and index.
+    pub fn cmd(&self, subcommand: &str) -> Command {
+        let mut cmd = Command::cargo_bin("baogao").expect("binary");
+        cmd.current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .env("CI", "1")
+            .arg(subcommand)
+            .arg("--corpus")
+            .arg(self.corpus())
+            .arg("--index")
+            .arg(self.index());
+        cmd
+    }
+
+    /// `baogao index`, asserting success.
+    pub fn build(&self) {
+        self.cmd("index").arg("--quiet").assert().success();
+    }
+}
+
+/// Parse JSON lines.
+pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// Every paragraph of a corpus, as (file, ordinal, text), read through the
+/// same walk, decoding and splitting as the index.
+pub fn paragraphs(corpus_dir: &Path) -> Vec<(String, u64, String)> {
+    let tagger = Tagger::for_corpus(corpus_dir).expect("tagger");
+    let walk = corpus::walk(corpus_dir).expect("walk");
+    let mut out = Vec::new();
+    for file in &walk.files {
+        if let Ok(report) = corpus::load_report(file, &tagger) {
+            for p in report.paragraphs {
+                out.push((report.file.clone(), u64::from(p.para.ordinal), p.para.text));
+            }
+        }
+    }
+    out
+}
+
+/// The brute-force truth: which paragraphs contain `needle` after
+/// normalisation.
+pub fn containing(paragraphs: &[(String, u64, String)], needle: &str) -> Vec<(String, u64)> {
+    let needle = normalize(needle);
+    let needle = needle.trim();
+    let mut found: Vec<(String, u64)> = paragraphs
+        .iter()
+        .filter(|(_, _, text)| normalize(text).contains(needle))
+        .map(|(f, o, _)| (f.clone(), *o))
+        .collect();
+    found.sort();
+    found
+}
+
+/// A small deterministic random generator (xorshift64*), so the "random"
+/// queries are the same on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.max(1))
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Random substrings of 2..=6 characters of the given texts, made of
+/// letters and digits only (so they are valid query terms).
+pub fn random_substrings(texts: &[&str], count: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::new();
+    let mut attempts = 0;
+    while out.len() < count && attempts < count * 50 {
+        attempts += 1;
+        let text: Vec<char> = texts[rng.below(texts.len())].chars().collect();
+        let len = 2 + rng.below(5);
+        if text.len() <= len {
+            continue;
+        }
+        let start = rng.below(text.len() - len);
+        let candidate: String = text[start..start + len].iter().collect();
+        if candidate.chars().all(|c| c.is_alphanumeric()) && !out.contains(&candidate) {
+            out.push(candidate);
+        }
+    }
+    out
+}

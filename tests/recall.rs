@@ -1,0 +1,209 @@
+//! Literal recall: for every query, the hit set must be exactly the set of
+//! paragraphs that contain the query after normalisation — checked against
+//! a brute-force substring scan, on the bundled corpus and (when this
+//! machine has ../shared) on the 52 national government work reports.
+
+mod common;
+
+use baogao::corpus::{self, tags::Tagger};
+use baogao::index::{self, IndexHandle};
+use baogao::search::{self, MatchMode, SearchRequest};
+use common::{Workspace, containing, json_lines, paragraphs, random_substrings};
+use std::path::Path;
+
+/// Words an analyst types, and strings that cross jieba word boundaries or
+/// sit inside longer dictionary words (the cases word-only search misses).
+const QUERIES: &[&str] = &[
+    "学前教育",
+    "双减",
+    "县中崛起",
+    "教共体",
+    "随迁子女",
+    "人民代表大会",
+    "代表大会",
+    "2023年",
+    "2024年",
+    "年县",
+    "育局",
+    "教育",
+    "教",
+    "C9",
+    "c9",
+    "Ｃ９",
+    "1080",
+    "十四五",
+    "十三五",
+    "义务教育",
+    "优质均衡",
+    "普惠",
+    "民办",
+    "那尔轰",
+    "赤松",
+    "党建",
+    "高考",
+    "幼儿园",
+    "局",
+    "99.29%",
+    "“两县”",
+    "中小学",
+    "全面",
+    "推进",
+    "质量",
+    "攻坚",
+    "瓯海",
+    "常山",
+    "青田",
+];
+
+fn open_in_memory(corpus_dir: &Path) -> IndexHandle {
+    let tagger = Tagger::for_corpus(corpus_dir).expect("tagger");
+    let walk = corpus::walk(corpus_dir).expect("walk");
+    let reports: Vec<_> = walk
+        .files
+        .iter()
+        .filter_map(|f| corpus::load_report(f, &tagger).ok())
+        .collect();
+    index::in_memory(&reports, Vec::new(), 2).expect("index")
+}
+
+fn hit_set(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
+    let mut request = SearchRequest::new(format!("\"{query}\""));
+    request.limit = None;
+    request.collapse = false;
+    request.match_mode = MatchMode::All;
+    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
+    assert_eq!(
+        results.total as usize,
+        results.hits.len(),
+        "{query}: total vs hits"
+    );
+    let mut set: Vec<(String, u64)> = results
+        .hits
+        .iter()
+        .map(|h| (h.location.file.clone(), h.location.paragraph))
+        .collect();
+    set.sort();
+    set
+}
+
+fn check_corpus(corpus_dir: &Path, extra_random: usize, seed: u64) -> usize {
+    let handle = open_in_memory(corpus_dir);
+    let paras = paragraphs(corpus_dir);
+    assert!(!paras.is_empty());
+    let texts: Vec<&str> = paras.iter().map(|(_, _, t)| t.as_str()).collect();
+    let mut queries: Vec<String> = QUERIES.iter().map(|q| q.to_string()).collect();
+    queries.extend(random_substrings(&texts, extra_random, seed));
+    for query in &queries {
+        let expected = containing(&paras, query);
+        let got = hit_set(&handle, query);
+        assert_eq!(
+            got.len(),
+            expected.len(),
+            "query {query:?}: index found {} paragraphs, a substring scan {}",
+            got.len(),
+            expected.len()
+        );
+        assert_eq!(got, expected, "query {query:?}: different paragraphs");
+    }
+    queries.len()
+}
+
+#[test]
+fn bundled_corpus_recall_equals_a_substring_scan() {
+    let checked = check_corpus(&common::root().join("corpus"), 300, 7);
+    assert!(checked > 300);
+}
+
+#[test]
+fn national_reports_recall_equals_a_substring_scan() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let checked = check_corpus(&shared.join("corpus/national"), 300, 11);
+    assert!(checked > 300);
+}
+
+#[test]
+fn cli_all_json_returns_exactly_the_containing_paragraphs() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let paras = paragraphs(&ws.corpus());
+    for query in [
+        "学前教育",
+        "人民代表大会",
+        "2023年",
+        "年县",
+        "C9",
+        "教",
+        "育局",
+        "随迁子女",
+    ] {
+        let output = ws
+            .cmd("search")
+            .args([query, "--all", "--json", "--no-collapse"])
+            .output()
+            .expect("run");
+        let expected = containing(&paras, query);
+        let lines = json_lines(&output.stdout);
+        let mut got: Vec<(String, u64)> = lines
+            .iter()
+            .filter(|l| l["type"] == "hit")
+            .map(|l| {
+                (
+                    l["file"].as_str().expect("file").to_string(),
+                    l["paragraph"].as_u64().expect("paragraph"),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "query {query}");
+        let summary = lines.last().expect("summary");
+        assert_eq!(summary["type"], "summary");
+        assert_eq!(summary["total"].as_u64(), Some(expected.len() as u64));
+        let code = output.status.code();
+        assert_eq!(
+            code,
+            Some(if expected.is_empty() { 1 } else { 0 }),
+            "query {query}"
+        );
+    }
+}
+
+#[test]
+fn collapsed_copies_still_account_for_every_paragraph() {
+    // With collapsing on, a hit lists its near-identical copies; hits plus
+    // copies are still exactly the containing paragraphs.
+    let ws = Workspace::new();
+    let paragraph = "全面推进学前教育普及普惠发展,新增学位1350个。";
+    ws.write("a.txt", format!("{paragraph}\n其他内容。\n"));
+    ws.write(
+        "b.txt",
+        format!("其他内容。\n{}\n", paragraph.replace("1350", "1420")),
+    );
+    ws.write("c.txt", "学前教育另一段不同的话。\n");
+    ws.build();
+    let output = ws
+        .cmd("search")
+        .args(["学前教育", "--all", "--json"])
+        .output()
+        .expect("run");
+    let lines = json_lines(&output.stdout);
+    let hits: Vec<_> = lines.iter().filter(|l| l["type"] == "hit").collect();
+    assert_eq!(hits.len(), 2, "{lines:?}");
+    let mut all: Vec<(String, u64)> = Vec::new();
+    for hit in &hits {
+        all.push((
+            hit["file"].as_str().unwrap().into(),
+            hit["paragraph"].as_u64().unwrap(),
+        ));
+        for copy in hit["copies"].as_array().expect("copies") {
+            all.push((
+                copy["file"].as_str().unwrap().into(),
+                copy["paragraph"].as_u64().unwrap(),
+            ));
+        }
+    }
+    all.sort();
+    assert_eq!(all, containing(&paragraphs(&ws.corpus()), "学前教育"));
+    assert_eq!(lines.last().unwrap()["total"], 3);
+}
