@@ -85,6 +85,16 @@ fn clap_error(err: clap::Error) -> ExitCode {
     }
 }
 
+/// A directory for messages: `index/`, `/data/corpus/`.
+fn dir_label(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if text.ends_with('/') {
+        text
+    } else {
+        format!("{text}/")
+    }
+}
+
 fn one_line(message: &str) -> String {
     message.lines().map(str::trim).collect::<Vec<_>>().join(" ")
 }
@@ -232,9 +242,9 @@ fn search(args: cli::SearchArgs) -> Result<ExitCode> {
     let corpus_dir = &args.paths.corpus;
     let opened = baogao::index::open_or_build(index_dir, corpus_dir, &observer, || {
         eprintln!(
-            "baogao: no index at {} yet; building it from {} (first run)…",
-            index_dir.display(),
-            corpus_dir.display()
+            "baogao: no index in {} yet; building it from {} (first run)…",
+            dir_label(index_dir),
+            dir_label(corpus_dir)
         );
     });
     observer.finish();
