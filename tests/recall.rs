@@ -66,24 +66,9 @@ fn open_in_memory(corpus_dir: &Path) -> IndexHandle {
     index::in_memory(&reports, Vec::new(), 2).expect("index")
 }
 
+/// The hit set of one literal, quoted so that it is taken as one term.
 fn hit_set(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
-    let mut request = SearchRequest::new(format!("\"{query}\""));
-    request.limit = None;
-    request.collapse = false;
-    request.match_mode = MatchMode::All;
-    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
-    assert_eq!(
-        results.total as usize,
-        results.hits.len(),
-        "{query}: total vs hits"
-    );
-    let mut set: Vec<(String, u64)> = results
-        .hits
-        .iter()
-        .map(|h| (h.location.file.clone(), h.location.paragraph))
-        .collect();
-    set.sort();
-    set
+    hit_set_of(handle, &format!("\"{query}\""))
 }
 
 fn check_corpus(corpus_dir: &Path, extra_random: usize, seed: u64) -> usize {
@@ -106,6 +91,60 @@ fn check_corpus(corpus_dir: &Path, extra_random: usize, seed: u64) -> usize {
         assert_eq!(got, expected, "query {query:?}: different paragraphs");
     }
     queries.len()
+}
+
+/// AND, OR and NOT of random substrings, checked against the same boolean
+/// combination of substring scans. (AND of phrases is where tantivy's
+/// "danger" seeks happen.)
+fn check_boolean_queries(corpus_dir: &Path, count: usize, seed: u64) {
+    let handle = open_in_memory(corpus_dir);
+    let paras = paragraphs(corpus_dir);
+    let texts: Vec<&str> = paras.iter().map(|(_, _, t)| t.as_str()).collect();
+    let words = random_substrings(&texts, count * 2, seed);
+    let as_set = |v: Vec<(String, u64)>| v.into_iter().collect::<std::collections::BTreeSet<_>>();
+    for pair in words.chunks(2) {
+        let [a, b] = pair else { continue };
+        let (sa, sb) = (as_set(containing(&paras, a)), as_set(containing(&paras, b)));
+        let cases = [
+            (
+                format!("{a} {b}"),
+                sa.intersection(&sb).cloned().collect::<Vec<_>>(),
+            ),
+            (format!("{a} OR {b}"), sa.union(&sb).cloned().collect()),
+            (format!("{a} -{b}"), sa.difference(&sb).cloned().collect()),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(hit_set_of(&handle, &query), expected, "query {query:?}");
+        }
+    }
+}
+
+fn hit_set_of(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
+    let mut request = SearchRequest::new(query);
+    request.limit = None;
+    request.collapse = false;
+    request.match_mode = MatchMode::All;
+    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
+    assert_eq!(
+        results.total as usize,
+        results.hits.len(),
+        "{query}: total vs hits"
+    );
+    let mut set: Vec<(String, u64)> = results
+        .hits
+        .iter()
+        .map(|h| (h.location.file.clone(), h.location.paragraph))
+        .collect();
+    set.sort();
+    set
+}
+
+#[test]
+fn boolean_queries_equal_boolean_combinations_of_substring_scans() {
+    check_boolean_queries(&common::root().join("corpus"), 60, 21);
+    if let Some(shared) = common::shared() {
+        check_boolean_queries(&shared.join("corpus/national"), 60, 23);
+    }
 }
 
 #[test]

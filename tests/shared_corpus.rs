@@ -1,0 +1,125 @@
+//! The whole of ../shared/corpus (3,475 laws and 52 national reports, 66 MB,
+//! ~370k paragraphs): a few hundred varied queries run without a panic, and
+//! a sample of them return exactly the paragraphs a substring scan finds.
+//! Skipped where ../shared is absent.
+
+mod common;
+
+use baogao::analysis::normalize::normalize;
+use baogao::corpus::{self, tags::Tagger};
+use baogao::index;
+use baogao::search::{self, MatchMode, SearchRequest};
+use common::{Rng, random_substrings};
+
+#[test]
+fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let corpus_dir = shared.join("corpus");
+    let tagger = Tagger::for_corpus(&corpus_dir).expect("tagger");
+    let walk = corpus::walk(&corpus_dir).expect("walk");
+    let reports: Vec<_> = walk
+        .files
+        .iter()
+        .filter_map(|f| corpus::load_report(f, &tagger).ok())
+        .collect();
+    assert!(reports.len() > 3000, "{} reports", reports.len());
+    let handle = index::in_memory(&reports, Vec::new(), 2).expect("index");
+
+    let paragraphs: Vec<(String, u64, String)> = reports
+        .iter()
+        .flat_map(|r| {
+            r.paragraphs.iter().map(|p| {
+                (
+                    r.file.clone(),
+                    u64::from(p.para.ordinal),
+                    normalize(&p.para.text),
+                )
+            })
+        })
+        .collect();
+    let texts: Vec<&str> = paragraphs.iter().map(|(_, _, t)| t.as_str()).collect();
+
+    // Exactness on a sample, including the case word search misses.
+    let mut exact = vec![
+        "人民代表大会".to_string(),
+        "2023年".into(),
+        "第一条".into(),
+        "罚".into(),
+    ];
+    exact.extend(random_substrings(&texts, 40, 3));
+    for query in &exact {
+        let needle = normalize(query);
+        let mut expected: Vec<(String, u64)> = paragraphs
+            .iter()
+            .filter(|(_, _, t)| t.contains(&needle))
+            .map(|(f, o, _)| (f.clone(), *o))
+            .collect();
+        expected.sort();
+        let mut request = SearchRequest::new(format!("\"{query}\""));
+        request.limit = None;
+        request.collapse = false;
+        request.match_mode = MatchMode::All;
+        let results = search::search(&handle, &request).expect("search");
+        let mut got: Vec<(String, u64)> = results
+            .hits
+            .iter()
+            .map(|h| (h.location.file.clone(), h.location.paragraph))
+            .collect();
+        got.sort();
+        assert_eq!(got.len(), expected.len(), "{query}");
+        assert_eq!(got, expected, "{query}");
+    }
+
+    // Varied queries: words, operators, filters, odd characters. Each ends
+    // in hits, no hits, or a query error — never a panic.
+    let mut rng = Rng::new(99);
+    let words = random_substrings(&texts, 150, 5);
+    let pieces = [
+        "OR",
+        "-",
+        "NOT",
+        "(",
+        ")",
+        "\"",
+        "|",
+        "year:2020..2023",
+        "province:浙江省",
+        "kind:plan",
+        "、",
+        "，",
+        "Ｃ９",
+        "1+X",
+        "\u{200B}",
+        "\u{0007}",
+        "🙂",
+        "ﬁ",
+        "\u{FEFF}",
+        "AND",
+    ];
+    let mut count = 0;
+    for i in 0..300 {
+        let n = 1 + rng.below(4);
+        let mut parts = Vec::new();
+        for _ in 0..n {
+            if rng.below(3) == 0 {
+                parts.push(pieces[rng.below(pieces.len())].to_string());
+            } else {
+                parts.push(words[rng.below(words.len())].clone());
+            }
+        }
+        let query = parts.join(if i % 2 == 0 { " " } else { "" });
+        let mut request = SearchRequest::new(query.clone());
+        request.facets = i % 5 == 0;
+        match search::search(&handle, &request) {
+            Ok(results) => {
+                assert!(results.hits.len() <= 10);
+                count += 1;
+            }
+            Err(baogao::Error::Query(_)) | Err(baogao::Error::Invalid(_)) => count += 1,
+            Err(other) => panic!("{query:?}: unexpected error {other}"),
+        }
+    }
+    assert_eq!(count, 300);
+}
