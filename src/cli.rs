@@ -116,6 +116,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Build or update the index from the corpus
     Index(IndexArgs),
+    /// Show how each report will be tagged, and fail (exit 1) on problems
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -231,8 +233,27 @@ pub struct IndexArgs {
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
+    /// Theme taxonomy (default: themes.toml in the corpus folder, else the built-in one)
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+    /// Refuse to build when `baogao check` finds errors
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub paths: Paths,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Corpus directory (report files and reports.toml)
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Theme taxonomy (default: themes.toml in the corpus folder, else the built-in one)
+    #[arg(long, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+    /// Print JSON lines
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl ColorArg {

@@ -8,10 +8,12 @@
 //! * [`analysis`]: normalisation and the two tokenizers (jieba words for
 //!   ranking, character bigrams for grep-exact recall);
 //! * [`index`]: the tantivy schema, building and incremental updates;
+//! * [`check`]: what a corpus will be tagged with, and its problems;
 //! * [`search`]: the query language, planning, collection, snippets;
 //! * [`output`]: terminal and JSON rendering.
 
 pub mod analysis;
+pub mod check;
 pub mod corpus;
 pub mod error;
 pub mod index;

@@ -37,6 +37,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Search(args) => search(args),
         Command::Index(args) => index(args),
+        Command::Check(args) => check(args),
     }
 }
 
@@ -202,7 +203,25 @@ fn index(args: cli::IndexArgs) -> Result<ExitCode> {
         anyhow::ensure!(threads >= 1, "--threads must be at least 1");
         options.threads = threads;
     }
-    let tagger = baogao::corpus::tags::Tagger::for_corpus(&options.corpus)?;
+    let tagger = baogao::corpus::tags::Tagger::for_corpus(&options.corpus, args.themes.as_deref())?;
+    if args.strict {
+        let report = baogao::check::check(&options.corpus, &tagger)?;
+        if !report.is_clean() {
+            let mut stderr = io::stderr().lock();
+            for f in report
+                .findings
+                .iter()
+                .filter(|f| f.severity == baogao::check::Severity::Error)
+            {
+                writeln!(stderr, "baogao: error: {}: {}", f.file, f.message)?;
+            }
+            anyhow::bail!(
+                "refusing to build with --strict: {} error{} in the corpus (see `baogao check`)",
+                report.errors(),
+                if report.errors() == 1 { "" } else { "s" }
+            );
+        }
+    }
     let observer = StderrObserver::new(args.quiet);
     let summary = build::build(&options, &tagger, &observer);
     observer.finish();
@@ -233,6 +252,24 @@ fn index(args: cli::IndexArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: cli::CheckArgs) -> Result<ExitCode> {
+    let tagger = baogao::corpus::tags::Tagger::for_corpus(&args.corpus, args.themes.as_deref())?;
+    let report = baogao::check::check(&args.corpus, &tagger)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        output::check::print_json(&mut out, &report)?;
+    } else {
+        output::check::print_text(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn search(args: cli::SearchArgs) -> Result<ExitCode> {

@@ -8,7 +8,7 @@ use baogao::search::{self, SearchRequest};
 
 fn seed_reports() -> Vec<corpus::Report> {
     let dir = common::root().join("corpus");
-    let tagger = Tagger::for_corpus(&dir).expect("tagger");
+    let tagger = Tagger::for_corpus(&dir, None).expect("tagger");
     corpus::walk(&dir)
         .expect("walk")
         .files

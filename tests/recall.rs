@@ -56,7 +56,7 @@ const QUERIES: &[&str] = &[
 ];
 
 fn open_in_memory(corpus_dir: &Path) -> IndexHandle {
-    let tagger = Tagger::for_corpus(corpus_dir).expect("tagger");
+    let tagger = Tagger::for_corpus(corpus_dir, None).expect("tagger");
     let walk = corpus::walk(corpus_dir).expect("walk");
     let reports: Vec<_> = walk
         .files

@@ -17,7 +17,7 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
         return;
     };
     let corpus_dir = shared.join("corpus");
-    let tagger = Tagger::for_corpus(&corpus_dir).expect("tagger");
+    let tagger = Tagger::for_corpus(&corpus_dir, None).expect("tagger");
     let walk = corpus::walk(&corpus_dir).expect("walk");
     let reports: Vec<_> = walk
         .files

@@ -11,6 +11,7 @@
 
 pub mod bigrams;
 pub mod normalize;
+pub mod themes;
 pub mod words;
 
 use tantivy::Index;

@@ -54,6 +54,17 @@ pub fn user_dictionary_entries(text: &str) -> impl Iterator<Item = (&str, Option
     })
 }
 
+static DOMAIN_TERMS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    user_dictionary_entries(USER_DICTIONARY)
+        .map(|(w, _)| w)
+        .collect()
+});
+
+/// Is `word` a term of the domain dictionary?
+pub fn is_domain_term(word: &str) -> bool {
+    DOMAIN_TERMS.contains(word)
+}
+
 /// Force the dictionary to load now (used by the indexer before it starts
 /// its threads, so the progress bar does not stall on the first document).
 pub fn preload() {
@@ -154,6 +165,63 @@ pub fn segment(jieba: &Jieba, text: &str) -> Vec<Token> {
         push(0, word.word.len());
     }
     tokens
+}
+
+/// Does `text[start..end]` stand as whole words, starting and ending on
+/// jieba word boundaries? (成县 does not, in 完成县域.) Only a window of a
+/// dozen characters around the span is segmented, which decides its two
+/// boundaries as the whole text would, at a fraction of the cost.
+pub fn is_word_span(text: &str, start: usize, end: usize) -> bool {
+    is_word_span_with(text, start, end, &[])
+}
+
+/// As [`is_word_span`], but the span may also end inside a word that
+/// starts with it when the rest of that word is one of `suffixes` (jieba
+/// keeps 浙江省政府 as one word; the name 浙江省 still stands in it).
+pub fn is_word_span_with(text: &str, start: usize, end: usize, suffixes: &[&str]) -> bool {
+    const CONTEXT: usize = 12;
+    let window_start = text[..start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT - 1)
+        .map_or(0, |(i, _)| i);
+    let window_end = text[end..]
+        .char_indices()
+        .nth(CONTEXT)
+        .map_or(text.len(), |(i, _)| end + i);
+    let window = &text[window_start..window_end];
+    let (rel_start, rel_end) = (start - window_start, end - window_start);
+    let mut starts_ok = rel_start == 0;
+    let mut ends_ok = rel_end == window.len();
+    for token in JIEBA.cut(window, false) {
+        starts_ok |= token.byte_start == rel_start;
+        ends_ok |= token.byte_end == rel_end;
+        if token.byte_start == rel_start && token.byte_end > rel_end {
+            let rest = &window[rel_end..token.byte_end];
+            ends_ok |= suffixes.contains(&rest);
+        }
+    }
+    starts_ok && ends_ok
+}
+
+/// A word's entry in jieba's dictionary: (frequency, part-of-speech tag).
+pub fn dictionary_entry(word: &str) -> Option<(usize, String)> {
+    if !JIEBA.has_word(word) {
+        return None;
+    }
+    let tags = JIEBA.tag(word, false);
+    let [tag] = tags.as_slice() else {
+        return None;
+    };
+    if tag.word != word {
+        return None;
+    }
+    // For a dictionary word that segments as itself, suggest_freq is its
+    // frequency plus one.
+    Some((
+        JIEBA.suggest_freq(word).saturating_sub(1),
+        tag.tag.to_string(),
+    ))
 }
 
 /// Segment with the shared dictionary (for tools and tests).

@@ -198,17 +198,35 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
+/// Decode one file's bytes, or say why it is skipped.
+pub fn decode_file(
+    file: &CorpusFile,
+    bytes: &[u8],
+) -> std::result::Result<decode::Decoded, Problem> {
+    decode::decode(bytes).map_err(|reason| Problem {
+        path: file.rel.clone(),
+        key: reason.key(),
+        message: reason.to_string(),
+    })
+}
+
 /// Decode, split and tag one file's bytes.
 pub fn build_report(
     file: &CorpusFile,
     bytes: &[u8],
     tagger: &tags::Tagger,
 ) -> std::result::Result<Report, Problem> {
-    let decoded = decode::decode(bytes).map_err(|reason| Problem {
-        path: file.rel.clone(),
-        key: reason.key(),
-        message: reason.to_string(),
-    })?;
+    let decoded = decode_file(file, bytes)?;
+    Ok(report_from_text(file, content_hash(bytes), decoded, tagger))
+}
+
+/// Split and tag a decoded file.
+pub fn report_from_text(
+    file: &CorpusFile,
+    content_hash: u64,
+    decoded: decode::Decoded,
+    tagger: &tags::Tagger,
+) -> Report {
     let paragraphs = split::split_paragraphs(&decoded.text);
     let (tags, paragraph_tags) = tagger.tag(&file.rel, &decoded.text, &paragraphs);
     let paragraphs = paragraphs
@@ -216,14 +234,14 @@ pub fn build_report(
         .zip(paragraph_tags)
         .map(|(para, tags)| TaggedParagraph { para, tags })
         .collect();
-    Ok(Report {
+    Report {
         file: file.rel.clone(),
-        content_hash: content_hash(bytes),
+        content_hash,
         encoding: decoded.encoding,
         lossy_lines: decoded.lossy_lines,
         tags,
         paragraphs,
-    })
+    }
 }
 
 /// Read and build one report.

@@ -195,7 +195,7 @@ pub fn open_or_build(
         )));
     }
     on_build();
-    let tagger = corpus::tags::Tagger::for_corpus(corpus)?;
+    let tagger = corpus::tags::Tagger::for_corpus(corpus, None)?;
     let options = build::BuildOptions::new(corpus, dir);
     let summary = build::build(&options, &tagger, observer)?;
     Ok((open(dir)?, Some(summary)))

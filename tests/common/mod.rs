@@ -100,7 +100,7 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
 /// Every paragraph of a corpus, as (file, ordinal, text), read through the
 /// same walk, decoding and splitting as the index.
 pub fn paragraphs(corpus_dir: &Path) -> Vec<(String, u64, String)> {
-    let tagger = Tagger::for_corpus(corpus_dir).expect("tagger");
+    let tagger = Tagger::for_corpus(corpus_dir, None).expect("tagger");
     let walk = corpus::walk(corpus_dir).expect("walk");
     let mut out = Vec::new();
     for file in &walk.files {

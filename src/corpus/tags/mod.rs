@@ -3,9 +3,22 @@
 //!
 //! Every tag records where it came from ([`TagSource`]) and how sure we are
 //! ([`Tagged::confidence`]); the manifest wins over everything inferred.
+//!
+//! * [`place`]: county, city and province, weighed from place names in the
+//!   file name, title and text against the [`gazetteer`];
+//! * [`years`]: the year a report reviews, and each paragraph's year or
+//!   span of years from the headings above it;
+//! * [`kind`]: review, plan or other, from the headings;
+//! * themes: from the taxonomy in `analysis::themes`.
+
+pub mod gazetteer;
+pub mod kind;
+pub mod place;
+pub mod years;
 
 use super::manifest::{Manifest, ManifestEntry};
 use super::split::Paragraph;
+use crate::analysis::themes::Taxonomy;
 use serde::Serialize;
 
 /// Bumped whenever tagging rules change.
@@ -120,34 +133,52 @@ pub struct ParagraphTags {
 }
 
 /// Tags reports and paragraphs; built once per corpus.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Tagger {
     manifest: Manifest,
+    themes: Taxonomy,
+}
+
+impl Default for Tagger {
+    fn default() -> Self {
+        Tagger::new(Manifest::default(), Taxonomy::builtin())
+    }
 }
 
 impl Tagger {
-    pub fn new(manifest: Manifest) -> Tagger {
-        Tagger { manifest }
+    pub fn new(manifest: Manifest, themes: Taxonomy) -> Tagger {
+        Tagger { manifest, themes }
     }
 
-    /// The tagger for a corpus directory: its manifest, if it has one.
-    pub fn for_corpus(corpus: &std::path::Path) -> crate::Result<Tagger> {
-        Ok(Tagger::new(Manifest::load(corpus)?))
+    /// The tagger for a corpus directory: its manifest (if any), and the
+    /// theme taxonomy from `themes` or the corpus folder or the built-in.
+    pub fn for_corpus(
+        corpus: &std::path::Path,
+        themes: Option<&std::path::Path>,
+    ) -> crate::Result<Tagger> {
+        let manifest = Manifest::load(corpus)?;
+        let taxonomy = Taxonomy::for_corpus(corpus, themes)
+            .map_err(|(path, message)| crate::Error::Themes { path, message })?;
+        Ok(Tagger::new(manifest, taxonomy))
     }
 
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }
 
+    pub fn themes(&self) -> &Taxonomy {
+        &self.themes
+    }
+
     /// A fingerprint of the tagging rules and data: when it changes, every
     /// report is re-tagged.
     pub fn fingerprint(&self) -> String {
-        format!("tags-{TAGGING_VERSION}")
+        format!("tags-{TAGGING_VERSION}-themes-{:016x}", self.themes.hash)
     }
 
     /// The names of the themes paragraphs can be tagged with.
     pub fn theme_names(&self) -> Vec<String> {
-        Vec::new()
+        self.themes.names.clone()
     }
 
     /// A hash of everything that decides one report's tags apart from its
@@ -165,23 +196,172 @@ impl Tagger {
     pub fn tag(
         &self,
         file: &str,
-        _text: &str,
+        text: &str,
         paragraphs: &[Paragraph],
     ) -> (ReportTags, Vec<ParagraphTags>) {
         let entry = self.manifest.get(file);
-        let report = report_tags_from_manifest(file, entry);
-        let year = report.year_value();
+        let detected_title = detect_title(paragraphs);
+        let title_for_inference = match entry.and_then(|e| e.title.as_deref()) {
+            Some(t) if !t.trim().is_empty() => format!("{t} {detected_title}"),
+            _ => detected_title.clone(),
+        };
+        let report = self.report_tags(
+            file,
+            text,
+            entry,
+            &detected_title,
+            &title_for_inference,
+            paragraphs,
+        );
+        let delivered =
+            years::delivery_year(&title_for_inference).or_else(|| years::delivery_year(file));
+        let default_kind =
+            kind::of_text(&report.title).or_else(|| kind::of_text(&title_from_file(file)));
+        let report_year = report.year_value();
         let paragraph_tags = paragraphs
             .iter()
-            .map(|_| ParagraphTags {
-                year,
-                year_from: year,
-                year_to: year,
-                kind: Kind::Other,
-                themes: Vec::new(),
+            .map(|p| {
+                let path = years::own_path(p);
+                let (year, span) = years::paragraph_years(&path, report_year, delivered);
+                let headings: Vec<&str> = p.headings.iter().map(|h| h.title.as_str()).collect();
+                ParagraphTags {
+                    year,
+                    year_from: span.map(|s| s.from),
+                    year_to: span.map(|s| s.to),
+                    kind: kind::of_path(&path, default_kind),
+                    themes: self.themes.tag(&p.text, &headings),
+                }
             })
             .collect();
         (report, paragraph_tags)
+    }
+
+    fn report_tags(
+        &self,
+        file: &str,
+        text: &str,
+        entry: Option<&ManifestEntry>,
+        detected_title: &str,
+        title_for_inference: &str,
+        paragraphs: &[Paragraph],
+    ) -> ReportTags {
+        let g = gazetteer::gazetteer();
+        let manifest_field =
+            |f: fn(&ManifestEntry) -> &Option<String>| entry.and_then(|e| f(e).clone());
+        let (county, city, province) = (
+            manifest_field(|e| &e.county),
+            manifest_field(|e| &e.city),
+            manifest_field(|e| &e.province),
+        );
+        let mut tags = ReportTags {
+            title: entry
+                .and_then(|e| e.title.clone())
+                .filter(|t| !t.trim().is_empty())
+                .or_else(|| (!detected_title.is_empty()).then(|| detected_title.to_string()))
+                .unwrap_or_else(|| title_from_file(file)),
+            county: non_empty(&county),
+            city: non_empty(&city),
+            province: non_empty(&province),
+            year: entry.and_then(|e| e.year).map(Tagged::manifest),
+        };
+        // Fill a manifest place's missing parents from the gazetteer.
+        fill_parents_from_manifest(
+            g,
+            &mut tags,
+            county.is_some(),
+            city.is_some(),
+            province.is_some(),
+        );
+        // Infer what the manifest does not say (an empty string in the
+        // manifest means "known to be unknown": not inferred).
+        let unknown = |given: &Option<String>, have: &Option<Tagged<String>>| {
+            given.is_none() && have.is_none()
+        };
+        if unknown(&county, &tags.county)
+            || unknown(&city, &tags.city)
+            || unknown(&province, &tags.province)
+        {
+            let inferred = place::infer(g, file, title_for_inference, text);
+            let consistent_with_manifest =
+                |inferred_value: &Option<Tagged<String>>, given: &Option<Tagged<String>>| match (
+                    inferred_value,
+                    given,
+                ) {
+                    (Some(i), Some(g)) => i.value == g.value,
+                    _ => true,
+                };
+            // Take the inferred chain only where it agrees with what the
+            // manifest says; a conflicting chain is not mixed in.
+            if consistent_with_manifest(&inferred.province, &tags.province)
+                && consistent_with_manifest(&inferred.city, &tags.city)
+                && consistent_with_manifest(&inferred.county, &tags.county)
+            {
+                if unknown(&county, &tags.county) {
+                    tags.county = inferred.county;
+                }
+                if unknown(&city, &tags.city) {
+                    tags.city = inferred.city;
+                }
+                if unknown(&province, &tags.province) {
+                    tags.province = inferred.province;
+                }
+            }
+        }
+        if tags.year.is_none() {
+            tags.year = years::report_year(file, title_for_inference, paragraphs);
+        }
+        tags
+    }
+}
+
+/// The title lines of a report: its unnumbered title headings among its
+/// first paragraphs, joined by spaces.
+pub fn detect_title(paragraphs: &[Paragraph]) -> String {
+    paragraphs
+        .iter()
+        .take(8)
+        .filter(|p| p.role == crate::corpus::split::Role::Heading && p.headings.is_empty())
+        .filter(|p| {
+            crate::corpus::split::heading_marker(&p.text).is_none_or(|(level, _)| level <= 1)
+        })
+        .map(|p| p.text.trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// With a county (or city) from the manifest, take its city and province
+/// from the gazetteer when the manifest leaves them out.
+fn fill_parents_from_manifest(
+    g: &gazetteer::Gazetteer,
+    tags: &mut ReportTags,
+    county: bool,
+    city: bool,
+    province: bool,
+) {
+    use gazetteer::Level;
+    let within = tags
+        .province
+        .as_ref()
+        .and_then(|p| g.resolve(&p.value, Level::Province, None));
+    let city_index = tags
+        .city
+        .as_ref()
+        .and_then(|c| g.resolve(&c.value, Level::City, within));
+    if let Some(c) = &tags.county
+        && let Some(index) = g.resolve(&c.value, Level::County, city_index.or(within))
+    {
+        if !city && let Some(parent) = g.ancestor(index, Level::City) {
+            tags.city = Some(Tagged::manifest(g.name(parent).to_string()));
+        }
+        if !province && let Some(parent) = g.ancestor(index, Level::Province) {
+            tags.province = Some(Tagged::manifest(g.name(parent).to_string()));
+        }
+    } else if !county
+        && let Some(index) = city_index
+        && !province
+        && let Some(parent) = g.ancestor(index, Level::Province)
+    {
+        tags.province = Some(Tagged::manifest(g.name(parent).to_string()));
     }
 }
 
@@ -200,24 +380,4 @@ fn non_empty(value: &Option<String>) -> Option<Tagged<String>> {
         .as_ref()
         .filter(|v| !v.trim().is_empty())
         .map(|v| Tagged::manifest(v.trim().to_string()))
-}
-
-fn report_tags_from_manifest(file: &str, entry: Option<&ManifestEntry>) -> ReportTags {
-    let Some(entry) = entry else {
-        return ReportTags {
-            title: title_from_file(file),
-            ..ReportTags::default()
-        };
-    };
-    ReportTags {
-        title: entry
-            .title
-            .clone()
-            .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| title_from_file(file)),
-        county: non_empty(&entry.county),
-        city: non_empty(&entry.city),
-        province: non_empty(&entry.province),
-        year: entry.year.map(Tagged::manifest),
-    }
 }
