@@ -285,6 +285,22 @@ fn is_hard_wrapped(lines: &[&str]) -> bool {
     pairs >= 5 && broken * 10 >= pairs * 6
 }
 
+/// More 《 than 》: the line stops inside a book title.
+fn opens_unclosed_title(line: &str) -> bool {
+    line.matches('《').count() > line.matches('》').count()
+}
+
+/// A line that starts with punctuation that closes or continues a sentence
+/// cannot start a paragraph.
+fn starts_with_closing(line: &str) -> bool {
+    line.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '》' | '）' | '”' | '」' | '，' | '。' | '、' | '；' | '：' | '！' | '？'
+        )
+    })
+}
+
 fn ends_with_closing(line: &str) -> bool {
     line.chars()
         .last()
@@ -324,6 +340,17 @@ pub fn split_paragraphs(text: &str) -> Vec<Paragraph> {
             continue;
         }
         let mut unit = line;
+        // A line broken inside a book title or before closing punctuation
+        // ("…和《" / "一九七八——一九八五年…纲要" / "》的制定,…") continues on
+        // the next line, wrapped file or not.
+        while i < lines.len() {
+            let next = clean_text(lines[i]);
+            if next.is_empty() || !(opens_unclosed_title(&unit) || starts_with_closing(&next)) {
+                break;
+            }
+            unit.push_str(&next);
+            i += 1;
+        }
         if wrapped {
             while i < lines.len() {
                 let next = clean_text(lines[i]);
@@ -593,6 +620,21 @@ mod tests {
         }
         let ps = split_paragraphs(&text);
         assert_eq!(ps.len(), pieces.len());
+    }
+
+    #[test]
+    fn lines_broken_inside_a_book_title_are_joined() {
+        let text = "一、总述\n全国科学大会的召开和《\n一九七八——一九八五年全国科学技术发展规划纲要（草案）\n》的制定，推动了热潮。\n下一段。\n";
+        let ps = split_paragraphs(text);
+        let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "一、总述",
+                "全国科学大会的召开和《一九七八——一九八五年全国科学技术发展规划纲要（草案）》的制定，推动了热潮。",
+                "下一段。"
+            ]
+        );
     }
 
     #[test]

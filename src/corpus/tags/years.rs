@@ -57,6 +57,18 @@ fn is_dash(c: char) -> bool {
     matches!(c, '—' | '–' | '-' | '~' | '～' | '至' | '到' | '－' | '―')
 }
 
+/// Four Chinese numerals at `i` that make a plausible year (一九七八).
+fn chinese_year_at(chars: &[char], i: usize) -> Option<i32> {
+    if i + 4 > chars.len() {
+        return None;
+    }
+    let mut year = 0;
+    for &c in &chars[i..i + 4] {
+        year = year * 10 + chinese_digit(c)?;
+    }
+    plausible(year).then_some(year)
+}
+
 /// Four ASCII digits at `i` not inside a longer number.
 fn arabic_year_at(chars: &[char], i: usize) -> Option<i32> {
     if i + 4 > chars.len() || (i > 0 && chars[i - 1].is_ascii_digit()) {
@@ -110,19 +122,35 @@ pub fn find_span(text: &str, delivered: Option<i32>) -> Option<Span> {
             i += 4;
             continue;
         }
-        // 二〇二四年
-        if i + 5 <= chars.len() && chars[i + 4] == '年' {
-            let digits: Option<Vec<i32>> =
-                chars[i..i + 4].iter().map(|&c| chinese_digit(c)).collect();
-            if let Some(d) = digits {
-                let year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-                if plausible(year) {
-                    return Some(Span {
-                        from: year,
-                        to: year,
-                    });
-                }
+        // 二〇二四年, 一九七八——一九八五年
+        if let Some(year) = chinese_year_at(&chars, i) {
+            let mut j = i + 4;
+            if chars.get(j) == Some(&'年') {
+                j += 1;
             }
+            let dashes = chars[j.min(chars.len())..]
+                .iter()
+                .take_while(|c| is_dash(**c))
+                .count();
+            if dashes > 0
+                && let Some(end) = chinese_year_at(&chars, j + dashes)
+                && end >= year
+                && end - year <= 10
+                && chars.get(j + dashes + 4) == Some(&'年')
+            {
+                return Some(Span {
+                    from: year,
+                    to: end,
+                });
+            }
+            if chars.get(i + 4) == Some(&'年') {
+                return Some(Span {
+                    from: year,
+                    to: year,
+                });
+            }
+            i += 4;
+            continue;
         }
         i += 1;
     }
@@ -298,6 +326,10 @@ mod tests {
         );
         assert_eq!(find_span("“十四五”期间", None), span(2021, 2025));
         assert_eq!(find_span("二〇二三年工作要点", None), span(2023, 2023));
+        assert_eq!(
+            find_span("一九七八——一九八五年规划纲要", None),
+            span(1978, 1985)
+        );
         assert_eq!(find_span("2016-2020年规划", None), span(2016, 2020));
         assert_eq!(find_span("投入12024万元", None), None);
         assert_eq!(find_span("完成2024个项目", None), None);
