@@ -118,6 +118,10 @@ pub enum Command {
     Index(IndexArgs),
     /// Show how each report will be tagged, and fail (exit 1) on problems
     Check(CheckArgs),
+    /// Chart how many paragraphs match, per year, county, province, city, kind or theme
+    Trend(TrendArgs),
+    /// Write paragraphs with their tags and jieba words, for Elasticsearch, OpenSearch, Quickwit
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -243,6 +247,65 @@ pub struct IndexArgs {
     pub paths: Paths,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ByArg {
+    Year,
+    County,
+    City,
+    Province,
+    Theme,
+    Kind,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TrendMatchArg {
+    /// Every term
+    All,
+    /// Any one term
+    Any,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// What to count (same syntax as search)
+    #[arg(required = true, value_name = "QUERY", num_args = 1..)]
+    pub query: Vec<String>,
+    /// What to group by
+    #[arg(long, value_enum, default_value = "year")]
+    pub by: ByArg,
+    /// How many of several terms a paragraph needs
+    #[arg(long = "match", value_enum, default_value = "all")]
+    pub match_mode: TrendMatchArg,
+    /// Print JSON lines instead of a chart
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub paths: Paths,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// One JSON document per line
+    Ndjson,
+    /// Elasticsearch/OpenSearch bulk API: an action line, then the document
+    EsBulk,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export only the paragraphs this query matches (same syntax as search)
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub format: FormatArg,
+    /// Index name in es-bulk action lines
+    #[arg(long, value_name = "NAME", default_value = "baogao")]
+    pub es_index: String,
+    #[command(flatten)]
+    pub paths: Paths,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Corpus directory (report files and reports.toml)
@@ -262,6 +325,38 @@ impl ColorArg {
             ColorArg::Auto => ColorChoice::Auto,
             ColorArg::Always => ColorChoice::Always,
             ColorArg::Never => ColorChoice::Never,
+        }
+    }
+}
+
+impl TrendArgs {
+    pub fn request(&self) -> baogao::search::SearchRequest {
+        let query: Vec<String> = self.query.iter().map(|q| restore_hyphen(q)).collect();
+        let mode = match self.match_mode {
+            TrendMatchArg::All => MatchMode::All,
+            TrendMatchArg::Any => MatchMode::Any,
+        };
+        baogao::search::trend::request(&query.join(" "), mode)
+    }
+
+    pub fn by(&self) -> baogao::search::trend::TrendBy {
+        use baogao::search::trend::TrendBy;
+        match self.by {
+            ByArg::Year => TrendBy::Year,
+            ByArg::County => TrendBy::County,
+            ByArg::City => TrendBy::City,
+            ByArg::Province => TrendBy::Province,
+            ByArg::Theme => TrendBy::Theme,
+            ByArg::Kind => TrendBy::Kind,
+        }
+    }
+}
+
+impl ExportArgs {
+    pub fn format(&self) -> baogao::export::ExportFormat {
+        match self.format {
+            FormatArg::Ndjson => baogao::export::ExportFormat::Ndjson,
+            FormatArg::EsBulk => baogao::export::ExportFormat::EsBulk,
         }
     }
 }

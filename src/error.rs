@@ -59,6 +59,9 @@ pub enum Error {
 
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+
+    #[error("writing output: {0}")]
+    Output(#[from] std::io::Error),
 }
 
 impl Error {

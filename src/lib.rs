@@ -9,13 +9,16 @@
 //!   ranking, character bigrams for grep-exact recall);
 //! * [`index`]: the tantivy schema, building and incremental updates;
 //! * [`check`]: what a corpus will be tagged with, and its problems;
-//! * [`search`]: the query language, planning, collection, snippets;
+//! * [`search`]: the query language, planning, collection, snippets,
+//!   facets and trends;
+//! * [`export`]: paragraphs as NDJSON or Elasticsearch bulk for other engines;
 //! * [`output`]: terminal and JSON rendering.
 
 pub mod analysis;
 pub mod check;
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod output;
 pub mod search;

@@ -38,6 +38,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search(args),
         Command::Index(args) => index(args),
         Command::Check(args) => check(args),
+        Command::Trend(args) => trend(args),
+        Command::Export(args) => export(args),
     }
 }
 
@@ -272,11 +274,10 @@ fn check(args: cli::CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn search(args: cli::SearchArgs) -> Result<ExitCode> {
-    let request = args.request().map_err(anyhow::Error::msg)?;
+/// Open the index, building it from the corpus on first use (saying so).
+fn open_index(paths: &cli::Paths) -> Result<baogao::index::IndexHandle> {
     let observer = StderrObserver::new(false);
-    let index_dir = &args.paths.index;
-    let corpus_dir = &args.paths.corpus;
+    let (index_dir, corpus_dir) = (&paths.index, &paths.corpus);
     let opened = baogao::index::open_or_build(index_dir, corpus_dir, &observer, || {
         eprintln!(
             "baogao: no index in {} yet; building it from {} (first run)…",
@@ -289,6 +290,51 @@ fn search(args: cli::SearchArgs) -> Result<ExitCode> {
     if let Some(summary) = built {
         eprintln!("baogao: {}", summary_line(&summary));
     }
+    Ok(handle)
+}
+
+fn trend(args: cli::TrendArgs) -> Result<ExitCode> {
+    let request = args.request();
+    let handle = open_index(&args.paths)?;
+    let trend = baogao::search::trend::trend(&handle, &request, args.by())?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        output::trend::print_json(&mut out, &trend)?;
+    } else {
+        output::trend::print_text(&mut out, &trend, &request.query)?;
+    }
+    out.flush()?;
+    Ok(if trend.total > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn export(args: cli::ExportArgs) -> Result<ExitCode> {
+    let handle = open_index(&args.paths)?;
+    let query = args.query.as_deref().map(cli::restore_hyphen);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = baogao::export::export(
+        &handle,
+        query.as_deref(),
+        args.format(),
+        &args.es_index,
+        &mut out,
+    )?;
+    out.flush()?;
+    Ok(if written > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn search(args: cli::SearchArgs) -> Result<ExitCode> {
+    let request = args.request().map_err(anyhow::Error::msg)?;
+    let handle = open_index(&args.paths)?;
     let results = baogao::search::search(&handle, &request)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -114,11 +114,7 @@ impl<'a> FacetsJson<'a> {
             province: &facets.province,
             city: &facets.city,
             county: &facets.county,
-            year: facets
-                .year
-                .iter()
-                .map(|(y, c)| (y.to_string(), *c))
-                .collect(),
+            year: facets.year_labels().into_iter().collect(),
             kind: &facets.kind,
             theme: &facets.themes,
         }

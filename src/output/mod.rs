@@ -8,6 +8,7 @@
 pub mod check;
 pub mod json;
 pub mod terminal;
+pub mod trend;
 
 use std::io::IsTerminal;
 

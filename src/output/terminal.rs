@@ -186,14 +186,7 @@ fn print_facets(
         ("province", by_count(&facets.province)),
         ("city", by_count(&facets.city)),
         ("county", by_count(&facets.county)),
-        (
-            "year",
-            facets
-                .year
-                .iter()
-                .map(|(y, c)| (y.to_string(), *c))
-                .collect(),
-        ),
+        ("year", facets.year_labels().into_iter().collect()),
         ("kind", by_count(&facets.kind)),
         ("theme", by_count(&facets.themes)),
     ];

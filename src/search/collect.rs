@@ -79,7 +79,13 @@ impl Ord for Ranked {
     }
 }
 
-/// Hit counts by field value.
+/// The facet bucket of hits without a value (no county, no year, no theme).
+pub const NONE_BUCKET: &str = "(none)";
+
+/// Hit counts by field value. Every hit is counted once in each
+/// single-valued facet (province, city, county, year, kind), paragraphs
+/// without a value under [`NONE_BUCKET`] (year 0 for years), so those
+/// counts add up to the total; a paragraph counts once per theme it has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FacetCounts {
     pub province: BTreeMap<String, u64>,
@@ -91,6 +97,20 @@ pub struct FacetCounts {
 }
 
 impl FacetCounts {
+    /// Year buckets as labels, ascending, with the no-year bucket last.
+    pub fn year_labels(&self) -> Vec<(String, u64)> {
+        let mut out: Vec<(String, u64)> = self
+            .year
+            .iter()
+            .filter(|(y, _)| **y != 0)
+            .map(|(y, c)| (y.to_string(), *c))
+            .collect();
+        if let Some(&none) = self.year.get(&0) {
+            out.push((NONE_BUCKET.to_string(), none));
+        }
+        out
+    }
+
     fn merge(&mut self, other: FacetCounts) {
         for (mine, theirs) in [
             (&mut self.province, other.province),
@@ -143,7 +163,9 @@ pub struct SegmentHits {
 }
 
 struct SegmentFacets {
-    strings: Vec<(StrColumn, Vec<u64>)>,
+    /// Per facet field: the column, counts per term ordinal, and the count
+    /// of documents without a value.
+    strings: Vec<(StrColumn, Vec<u64>, u64)>,
     year: U64Column,
     years: BTreeMap<u64, u64>,
 }
@@ -176,7 +198,7 @@ impl Collector for HitCollector {
                     StrColumn::wrap(tantivy::columnar::BytesColumn::empty(segment.max_doc()))
                 });
                 let counts = vec![0u64; column.num_terms()];
-                strings.push((column, counts));
+                strings.push((column, counts, 0));
             }
             Some(SegmentFacets {
                 strings,
@@ -263,11 +285,16 @@ impl SegmentCollector for SegmentHits {
             }
         }
         if let Some(facets) = &mut self.facets {
-            for (column, counts) in &mut facets.strings {
+            for (column, counts, none) in &mut facets.strings {
+                let mut any = false;
                 for ord in column.term_ords(doc) {
                     if let Some(count) = counts.get_mut(ord as usize) {
                         *count += 1;
+                        any = true;
                     }
+                }
+                if !any {
+                    *none += 1;
                 }
             }
             *facets.years.entry(facets.year.get_val(doc)).or_insert(0) += 1;
@@ -279,10 +306,10 @@ impl SegmentCollector for SegmentHits {
         top.extend(self.heap.into_iter().map(|r| r.0));
         let facets = self.facets.map(|f| {
             let mut counts = FacetCounts {
-                year: f.years.into_iter().filter(|(y, _)| *y != 0).collect(),
+                year: f.years,
                 ..FacetCounts::default()
             };
-            for (name, (column, ords)) in FACET_FIELDS.iter().zip(f.strings) {
+            for (name, (column, ords, none)) in FACET_FIELDS.iter().zip(f.strings) {
                 let map = match *name {
                     names::PROVINCE => &mut counts.province,
                     names::CITY => &mut counts.city,
@@ -290,6 +317,9 @@ impl SegmentCollector for SegmentHits {
                     names::KIND => &mut counts.kind,
                     _ => &mut counts.themes,
                 };
+                if none > 0 {
+                    *map.entry(NONE_BUCKET.to_string()).or_insert(0) += none;
+                }
                 let mut value = String::new();
                 for (ord, count) in ords.into_iter().enumerate() {
                     if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {

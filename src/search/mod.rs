@@ -12,6 +12,7 @@ pub mod collect;
 pub mod plan;
 pub mod query;
 pub mod snippet;
+pub mod trend;
 
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
@@ -181,6 +182,17 @@ fn top_level_terms(node: &Node) -> (Vec<String>, Vec<Node>) {
     }
 }
 
+/// The query whose matches are the hit set: the query itself, or with
+/// `--match any` its top-level terms relaxed to "any of them".
+pub fn hit_set_node(node: &Node, match_mode: MatchMode) -> Node {
+    let (terms, rest) = top_level_terms(node);
+    if !terms.is_empty() && match_mode == MatchMode::Any {
+        relaxed(&terms, &rest)
+    } else {
+        node.clone()
+    }
+}
+
 /// Run a search.
 pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
@@ -194,10 +206,7 @@ pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchRes
     let literals = node.positive_literals();
     let (terms, rest) = top_level_terms(&node);
 
-    // The hit set: exact, or "any term" in --match any.
-    let any_node =
-        (!terms.is_empty() && request.match_mode == MatchMode::Any).then(|| relaxed(&terms, &rest));
-    let hit_node = any_node.as_ref().unwrap_or(&node);
+    let hit_node = &hit_set_node(&node, request.match_mode);
     let exact = planner.exact(hit_node);
     let wanted = request.limit.map(|l| request.offset.saturating_add(l));
 

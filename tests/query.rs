@@ -1,0 +1,514 @@
+//! The query language end to end: operators and filters against a
+//! reference evaluation, facets and trends that add up, sorting and paging,
+//! export round trips, and hundreds of malformed queries that never panic.
+
+mod common;
+
+use baogao::corpus::{self, Report, TaggedParagraph, tags::Tagger};
+use baogao::index::{self, IndexHandle};
+use baogao::search::query::{self, Filter};
+use baogao::search::trend::{self, TrendBy};
+use baogao::search::{self, MatchMode, SearchRequest};
+use common::{Rng, Workspace, json_lines, random_substrings};
+use std::collections::BTreeSet;
+
+fn seed_reports() -> Vec<Report> {
+    let dir = common::root().join("corpus");
+    let tagger = Tagger::for_corpus(&dir, None).unwrap();
+    corpus::walk(&dir)
+        .unwrap()
+        .files
+        .iter()
+        .map(|f| corpus::load_report(f, &tagger).unwrap())
+        .collect()
+}
+
+/// Does a paragraph pass a filter? The reference semantics of filters.
+fn passes(report: &Report, p: &TaggedParagraph, filter: &Filter) -> bool {
+    let t = &report.tags;
+    match filter {
+        Filter::County(v) => t.county_name() == v,
+        Filter::City(v) => t.city_name() == v,
+        Filter::Province(v) => t.province_name() == v,
+        Filter::Theme(v) => p.tags.themes.contains(v),
+        Filter::Kind(k) => p.tags.kind == *k,
+        Filter::Year(range) => match (p.tags.year_from, p.tags.year_to) {
+            (Some(from), Some(to)) => range.overlaps(from as u64, to as u64),
+            _ => false,
+        },
+    }
+}
+
+/// The paragraphs a query matches, by brute force over the reports.
+fn reference(reports: &[Report], query: &str) -> BTreeSet<(String, u64)> {
+    let node = query::parse(query).unwrap();
+    let mut out = BTreeSet::new();
+    for report in reports {
+        for p in &report.paragraphs {
+            if node.matches(&p.para.text, &|f| passes(report, p, f)) {
+                out.insert((report.file.clone(), u64::from(p.para.ordinal)));
+            }
+        }
+    }
+    out
+}
+
+fn hit_set(handle: &IndexHandle, query: &str) -> BTreeSet<(String, u64)> {
+    let mut request = SearchRequest::new(query);
+    request.limit = None;
+    request.collapse = false;
+    request.match_mode = MatchMode::All;
+    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
+    assert_eq!(results.total as usize, results.hits.len());
+    results
+        .hits
+        .iter()
+        .map(|h| (h.location.file.clone(), h.location.paragraph))
+        .collect()
+}
+
+#[test]
+fn the_issue_example_returns_exactly_what_it_says() {
+    let reports = seed_reports();
+    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+    let query = "学前教育 -民办 province:浙江省 year:2022..2024";
+    let expected = reference(&reports, query);
+    assert!(!expected.is_empty());
+    assert_eq!(hit_set(&handle, query), expected);
+    // Spelled out, to be sure the reference means what the issue means.
+    for (file, ordinal) in &expected {
+        let report = reports.iter().find(|r| &r.file == file).unwrap();
+        let p = &report.paragraphs[*ordinal as usize - 1];
+        assert!(p.para.text.contains("学前教育") && !p.para.text.contains("民办"));
+        assert_eq!(report.tags.province_name(), "浙江省");
+        let (from, to) = (p.tags.year_from.unwrap(), p.tags.year_to.unwrap());
+        assert!(from <= 2024 && to >= 2022);
+    }
+}
+
+#[test]
+fn operators_and_filters_match_the_reference_semantics() {
+    let reports = seed_reports();
+    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+    let fixed = [
+        "学前教育 普惠",
+        "学前教育 OR 幼儿园",
+        "学前教育 | 双减",
+        "教育 -学前",
+        "教育 NOT (学前 OR 义务)",
+        "(学前 OR 义务) 均衡",
+        "\"教育共富\"",
+        "C9 OR 5G OR 1+X",
+        "2024年 kind:plan",
+        "county:青田县",
+        "province:吉林省 year:2018",
+        "city:温州市 theme:学前教育",
+        "year:2021.. kind:review",
+        "year:..2020 教育",
+        "-county:瓯海区 双减",
+        "theme:双减 OR theme:学前教育",
+        "教育 AND 质量 AND 提升",
+        "（一）",
+    ];
+    let texts: Vec<&str> = reports
+        .iter()
+        .flat_map(|r| r.paragraphs.iter().map(|p| p.para.text.as_str()))
+        .collect();
+    let words = random_substrings(&texts, 120, 41);
+    let mut queries: Vec<String> = fixed.iter().map(|q| q.to_string()).collect();
+    let mut rng = Rng::new(5);
+    let filters = [
+        "province:浙江省",
+        "kind:plan",
+        "year:2020..2022",
+        "county:靖宇县",
+        "theme:党建",
+    ];
+    for chunk in words.chunks(3) {
+        let [a, b, c] = chunk else { continue };
+        let f = filters[rng.below(filters.len())];
+        queries.push(match rng.below(5) {
+            0 => format!("{a} {b}"),
+            1 => format!("{a} OR {b} -{c}"),
+            2 => format!("({a} OR {b}) {f}"),
+            3 => format!("{a} NOT ({b} OR {c})"),
+            _ => format!("{a} | {b} | {c} {f}"),
+        });
+    }
+    for query in &queries {
+        assert_eq!(
+            hit_set(&handle, query),
+            reference(&reports, query),
+            "query {query:?}"
+        );
+    }
+}
+
+fn facet_sum(lines: &[serde_json::Value], key: &str) -> u64 {
+    let facets = lines
+        .iter()
+        .find(|l| l["type"] == "facets")
+        .expect("facets line");
+    facets[key]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn facet_counts_add_up_to_the_total() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    for query in [
+        "教育",
+        "学前教育 普惠",
+        "双减 OR 课后服务",
+        "province:浙江省",
+        "量子计算机",
+        "教育 -学前",
+    ] {
+        let output = ws
+            .cmd("search")
+            .args([query, "--facets", "--json"])
+            .output()
+            .unwrap();
+        let lines = json_lines(&output.stdout);
+        let total = lines.last().unwrap()["total"].as_u64().unwrap();
+        for key in ["province", "city", "county", "year", "kind"] {
+            assert_eq!(facet_sum(&lines, key), total, "{query}: {key}");
+        }
+        let facets = lines.iter().find(|l| l["type"] == "facets").unwrap();
+        assert_eq!(facets["total"].as_u64(), Some(total));
+        // Themes overlap: a hit counts once per theme, or once as "(none)".
+        let all = ws
+            .cmd("search")
+            .args([query, "--all", "--no-collapse", "--facets", "--json"])
+            .output()
+            .unwrap();
+        let all = json_lines(&all.stdout);
+        let per_hit: u64 = all
+            .iter()
+            .filter(|l| l["type"] == "hit")
+            .map(|h| h["themes"].as_array().unwrap().len().max(1) as u64)
+            .sum();
+        assert_eq!(facet_sum(&all, "theme"), per_hit, "{query}");
+    }
+    let text = ws
+        .cmd("search")
+        .args(["教育", "--facets", "--color", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("counts over all")
+            && stdout.contains("county")
+            && stdout.contains("靖宇县"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn trend_buckets_add_up_to_the_total() {
+    let reports = seed_reports();
+    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+    for query in [
+        "教育",
+        "学前教育",
+        "双减 OR 课后服务",
+        "县中崛起",
+        "教育 kind:plan",
+    ] {
+        for by in [
+            TrendBy::Year,
+            TrendBy::County,
+            TrendBy::City,
+            TrendBy::Province,
+            TrendBy::Kind,
+        ] {
+            let t = trend::trend(&handle, &trend::request(query, MatchMode::All), by).unwrap();
+            let sum: u64 = t.buckets.iter().map(|b| b.hits).sum();
+            assert_eq!(sum, t.total, "{query} by {by:?}");
+            assert_eq!(t.total as usize, hit_set(&handle, query).len());
+            for b in &t.buckets {
+                assert!(b.hits <= b.paragraphs, "{query} {by:?} {b:?}");
+            }
+        }
+        let years = trend::trend(
+            &handle,
+            &trend::request(query, MatchMode::All),
+            TrendBy::Year,
+        )
+        .unwrap();
+        let labels: Vec<u64> = years
+            .buckets
+            .iter()
+            .filter_map(|b| b.label.parse().ok())
+            .collect();
+        assert!(
+            labels.windows(2).all(|w| w[1] == w[0] + 1),
+            "years run without gaps: {labels:?}"
+        );
+    }
+}
+
+#[test]
+fn trend_cli_draws_and_prints_json() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let chart = ws.cmd("trend").args(["学前教育"]).output().unwrap();
+    assert_eq!(chart.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&chart.stdout);
+    assert!(
+        text.contains("学前教育 by year") && text.contains('█') && text.contains("2021"),
+        "{text}"
+    );
+    let json = ws
+        .cmd("trend")
+        .args(["学前教育", "--by", "county", "--json"])
+        .output()
+        .unwrap();
+    let lines = json_lines(&json.stdout);
+    let summary = lines.last().unwrap();
+    let total = summary["total"].as_u64().unwrap();
+    let sum: u64 = lines
+        .iter()
+        .filter(|l| l["type"] == "bucket")
+        .map(|l| l["hits"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, total);
+    ws.cmd("trend").arg("量子计算机").assert().code(1);
+    ws.cmd("trend").arg("(学前").assert().code(2);
+}
+
+#[test]
+fn sorting_and_paging() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let run = |args: &[&str]| {
+        let output = ws
+            .cmd("search")
+            .args(args)
+            .args(["--json", "--no-collapse"])
+            .output()
+            .unwrap();
+        json_lines(&output.stdout)
+            .into_iter()
+            .filter(|l| l["type"] == "hit")
+            .collect::<Vec<_>>()
+    };
+    let years = |hits: &[serde_json::Value]| -> Vec<u64> {
+        hits.iter()
+            .map(|h| h["year"].as_u64().unwrap_or(0))
+            .collect()
+    };
+    let asc = years(&run(&["教育", "--all", "--sort", "year"]));
+    assert!(asc.windows(2).all(|w| w[0] <= w[1]), "{asc:?}");
+    let desc = years(&run(&["教育", "--all", "--sort", "-year"]));
+    assert!(desc.windows(2).all(|w| w[0] >= w[1]), "{desc:?}");
+    let all = run(&["教育", "--all"]);
+    let page2 = run(&["教育", "--offset", "10", "-n", "10"]);
+    assert_eq!(page2.len(), 10);
+    for (i, hit) in page2.iter().enumerate() {
+        assert_eq!(hit["rank"], 11 + i);
+        assert_eq!(
+            (&hit["file"], &hit["paragraph"]),
+            (&all[10 + i]["file"], &all[10 + i]["paragraph"])
+        );
+    }
+}
+
+#[test]
+fn export_round_trips_every_paragraph_once_with_its_tags() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let output = ws.cmd("export").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let docs = json_lines(&output.stdout);
+    let reports = seed_reports();
+    let paragraphs: usize = reports.iter().map(|r| r.paragraphs.len()).sum();
+    assert_eq!(docs.len(), paragraphs);
+    let ids: BTreeSet<&str> = docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), paragraphs, "every paragraph once");
+    for doc in &docs {
+        let report = reports
+            .iter()
+            .find(|r| r.file == doc["file"].as_str().unwrap())
+            .unwrap();
+        let p = &report.paragraphs[doc["paragraph"].as_u64().unwrap() as usize - 1];
+        assert_eq!(doc["text"], p.para.text.as_str());
+        assert_eq!(
+            doc["county"].as_str().unwrap_or(""),
+            report.tags.county_name()
+        );
+        assert_eq!(
+            doc["province"].as_str().unwrap_or(""),
+            report.tags.province_name()
+        );
+        assert_eq!(doc["year"].as_i64().map(|y| y as i32), p.tags.year);
+        assert_eq!(doc["kind"], p.tags.kind.name());
+        let themes: Vec<&str> = doc["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            themes,
+            p.tags.themes.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        let words = doc["words"].as_str().unwrap();
+        if p.para.text.contains("学前教育") {
+            assert!(
+                words.split(' ').any(|w| w == "学前教育" || w == "学前"),
+                "{words}"
+            );
+        }
+    }
+    // A query narrows the export to exactly its hit set.
+    let narrowed = ws
+        .cmd("export")
+        .args(["--query", "学前教育 -民办"])
+        .output()
+        .unwrap();
+    let narrowed = json_lines(&narrowed.stdout);
+    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 1).unwrap();
+    let expected = hit_set(&handle, "学前教育 -民办");
+    let got: BTreeSet<(String, u64)> = narrowed
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["paragraph"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn es_bulk_output_is_valid_bulk_ndjson() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let output = ws
+        .cmd("export")
+        .args(["--format", "es-bulk", "--es-index", "reports"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.ends_with('\n'), "bulk bodies end with a newline");
+    let lines = json_lines(text.as_bytes());
+    assert_eq!(lines.len() % 2, 0);
+    let paragraphs: usize = seed_reports().iter().map(|r| r.paragraphs.len()).sum();
+    assert_eq!(lines.len() / 2, paragraphs, "one document per paragraph");
+    for pair in lines.chunks(2) {
+        let (action, doc) = (&pair[0], &pair[1]);
+        assert_eq!(action.as_object().unwrap().len(), 1);
+        assert_eq!(action["index"]["_index"], "reports");
+        assert_eq!(action["index"]["_id"], doc["id"]);
+        assert!(doc["words"].is_string() && doc["text"].is_string());
+    }
+    // The shipped mapping knows every exported field.
+    let mapping: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("deploy/elasticsearch/baogao-index.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let properties = mapping["mappings"]["properties"].as_object().unwrap();
+    for key in lines[1].as_object().unwrap().keys() {
+        assert!(properties.contains_key(key), "mapping lacks {key}");
+    }
+}
+
+#[test]
+fn hundreds_of_random_and_malformed_queries_never_panic() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let mut rng = Rng::new(2024);
+    let pieces = [
+        "学前教育",
+        "教育",
+        "双减",
+        "\"",
+        "(",
+        ")",
+        "((",
+        "))",
+        "OR",
+        "AND",
+        "NOT",
+        "-",
+        "|",
+        "、",
+        "。",
+        "“",
+        "”",
+        "（",
+        "）",
+        "county:",
+        "year:",
+        "year:2020..",
+        "year:..",
+        "year:abc",
+        "kind:x",
+        "theme:",
+        "foo:bar",
+        "\u{0}",
+        "\u{7}",
+        "\u{202E}",
+        "🙂",
+        "𠀀",
+        "ﬁ",
+        "\u{FEFF}",
+        "\u{200B}",
+        "\\",
+        "*",
+        "?",
+        "C9",
+        "1+X",
+        "5G",
+        "2024年",
+        " ",
+        "\t",
+    ];
+    let mut queries: Vec<String> = Vec::new();
+    for _ in 0..240 {
+        let n = 1 + rng.below(6);
+        let mut q = String::new();
+        for _ in 0..n {
+            q.push_str(pieces[rng.below(pieces.len())]);
+            if rng.below(2) == 0 {
+                q.push(' ');
+            }
+        }
+        queries.push(q);
+    }
+    queries.push("教".repeat(5000));
+    queries.push("(".repeat(100) + "教育" + &")".repeat(100));
+    queries.push(vec!["教育"; 200].join(" "));
+    queries.push("\"".repeat(7));
+    for query in &queries {
+        if query.trim().is_empty() || query.contains('\0') {
+            // The shell cannot pass NUL; an empty argument is checked below.
+            continue;
+        }
+        let output = ws.cmd("search").arg("--").arg(query).output().unwrap();
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(1) | Some(2)),
+            "{query:?}: {code:?}"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("internal error"),
+            "{query:?}: {stderr}"
+        );
+        if code == Some(2) {
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{query:?}: {stderr}");
+            assert!(stderr.starts_with("baogao: "), "{query:?}: {stderr}");
+        }
+    }
+    let empty = ws.cmd("search").arg("").output().unwrap();
+    assert_eq!(empty.status.code(), Some(2));
+}
