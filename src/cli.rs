@@ -122,6 +122,29 @@ pub enum Command {
     Trend(TrendArgs),
     /// Write paragraphs with their tags and jieba words, for Elasticsearch, OpenSearch, Quickwit
     Export(ExportArgs),
+    /// Measure query latency and throughput on the index, in-process
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Query file, one query per line (default: the shipped benches/queries.txt)
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
+    /// Recorded runs of the whole query set (per thread)
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub runs: usize,
+    /// Unrecorded warm-up runs
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub warmup: usize,
+    /// Threads running the query set concurrently
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub threads: usize,
+    /// Print JSON lines
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub paths: Paths,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -97,18 +97,14 @@ pub fn export(
     let query: Box<dyn Query> = match query {
         Some(q) => {
             let node = search::query::parse(q)?;
-            search::check_themes(&node, &crate::index::themes_of(&handle.index))?;
+            search::check_themes(&node, handle)?;
             planner.exact(&node)
         }
         None => Box::new(AllQuery),
     };
     let collected = searcher.search(
         query.as_ref(),
-        &HitCollector {
-            limit: usize::MAX,
-            sort: SortOrder::Score,
-            facets: false,
-        },
+        &HitCollector::new(&handle.columns, usize::MAX, SortOrder::Score, false),
     )?;
     // Grouped by file, in paragraph order, whatever the segment layout.
     let mut candidates = collected.top;

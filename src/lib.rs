@@ -12,9 +12,11 @@
 //! * [`search`]: the query language, planning, collection, snippets,
 //!   facets and trends;
 //! * [`export`]: paragraphs as NDJSON or Elasticsearch bulk for other engines;
-//! * [`output`]: terminal and JSON rendering.
+//! * [`output`]: terminal and JSON rendering;
+//! * [`bench`]: in-process query latency and throughput.
 
 pub mod analysis;
+pub mod bench;
 pub mod check;
 pub mod corpus;
 pub mod error;

@@ -40,6 +40,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check(args),
         Command::Trend(args) => trend(args),
         Command::Export(args) => export(args),
+        Command::Bench(args) => bench(args),
     }
 }
 
@@ -330,6 +331,35 @@ fn export(args: cli::ExportArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn bench(args: cli::BenchArgs) -> Result<ExitCode> {
+    anyhow::ensure!(args.runs >= 1, "--runs must be at least 1");
+    anyhow::ensure!(args.threads >= 1, "--threads must be at least 1");
+    let text = match &args.queries {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => baogao::bench::DEFAULT_QUERIES.to_string(),
+    };
+    let queries = baogao::bench::parse_queries(&text);
+    anyhow::ensure!(!queries.is_empty(), "the query file has no queries");
+    let handle = open_index(&args.paths)?;
+    let options = baogao::bench::BenchOptions {
+        runs: args.runs,
+        warmup: args.warmup,
+        threads: args.threads,
+    };
+    let report = baogao::bench::run(&handle, &queries, &options);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        output::bench::print_json(&mut out, &report)?;
+    } else {
+        output::bench::print_text(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn search(args: cli::SearchArgs) -> Result<ExitCode> {

@@ -55,7 +55,8 @@ pub fn near_duplicate_key(text: &str) -> u64 {
     if letters.chars().count() < 10 {
         return 0;
     }
-    xxhash_rust::xxh3::xxh3_64(letters.as_bytes()).max(1)
+    // 32 bits are plenty to tell copies apart and bit-pack to half the size.
+    (xxhash_rust::xxh3::xxh3_64(letters.as_bytes()) >> 32).max(1)
 }
 
 #[cfg(test)]

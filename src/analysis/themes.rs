@@ -156,16 +156,50 @@ impl Taxonomy {
 
     /// The themes of a paragraph, in taxonomy order.
     pub fn tag(&self, text: &str, headings: &[&str]) -> Vec<String> {
-        let mut scores = vec![0.0; self.names.len()];
-        self.scores(&normalize(text), 3, 1.0, &mut scores);
+        self.tagger().tag(text, headings)
+    }
+
+    /// A tagger that remembers heading scores: the paragraphs of a report
+    /// share their headings, so each is scanned once.
+    pub fn tagger(&self) -> ThemeTagger<'_> {
+        ThemeTagger {
+            taxonomy: self,
+            headings: HashMap::new(),
+        }
+    }
+}
+
+/// Tags paragraphs, caching the keyword scores of headings.
+pub struct ThemeTagger<'t> {
+    taxonomy: &'t Taxonomy,
+    headings: HashMap<String, Vec<f64>>,
+}
+
+impl ThemeTagger<'_> {
+    /// The themes of a paragraph under `headings` (outermost first), in
+    /// taxonomy order.
+    pub fn tag(&mut self, text: &str, headings: &[&str]) -> Vec<String> {
+        let t = self.taxonomy;
+        let mut scores = vec![0.0; t.names.len()];
+        t.scores(&normalize(text), 3, 1.0, &mut scores);
         for (i, heading) in headings.iter().rev().enumerate() {
             let scale = if i == 0 { 1.0 } else { 0.5 };
-            self.scores(&normalize(heading), 1, scale, &mut scores);
+            let heading_scores = self
+                .headings
+                .entry((*heading).to_string())
+                .or_insert_with(|| {
+                    let mut s = vec![0.0; t.names.len()];
+                    t.scores(&normalize(heading), 1, 1.0, &mut s);
+                    s
+                });
+            for (total, h) in scores.iter_mut().zip(heading_scores.iter()) {
+                *total += h * scale;
+            }
         }
-        self.names
+        t.names
             .iter()
             .zip(scores)
-            .filter(|(_, score)| *score >= self.threshold)
+            .filter(|(_, score)| *score >= t.threshold)
             .map(|(name, _)| name.clone())
             .collect()
     }

@@ -74,38 +74,63 @@ pub fn preload() {
 #[derive(Clone, Default)]
 pub struct WordTokenizer;
 
+/// The words of one text: the normalised text and, per token, where it is
+/// in it and in the original. Tokens are materialised one at a time into a
+/// single reused [`Token`], so indexing allocates per text, not per word.
 pub struct WordTokenStream {
-    tokens: Vec<Token>,
+    normalized: String,
+    spans: Vec<WordSpan>,
     next: usize,
+    token: Token,
+}
+
+/// One token: its byte range in the normalised text and in the original.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordSpan {
+    pub norm_start: u32,
+    pub norm_end: u32,
+    pub offset_from: u32,
+    pub offset_to: u32,
+    pub position: u32,
 }
 
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = WordTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream {
+        let (normalized, spans) = segment_spans(&JIEBA, text);
         WordTokenStream {
-            tokens: segment(&JIEBA, text),
+            normalized,
+            spans,
             next: 0,
+            token: Token::default(),
         }
     }
 }
 
 impl TokenStream for WordTokenStream {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
+        let Some(span) = self.spans.get(self.next) else {
+            return false;
+        };
+        self.next += 1;
+        self.token.text.clear();
+        self.token
+            .text
+            .push_str(&self.normalized[span.norm_start as usize..span.norm_end as usize]);
+        self.token.offset_from = span.offset_from as usize;
+        self.token.offset_to = span.offset_to as usize;
+        self.token.position = span.position as usize;
+        self.token.position_length = 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
@@ -115,56 +140,76 @@ fn is_indexable(word: &str) -> bool {
     word.chars().any(char::is_alphanumeric)
 }
 
-/// Segment `text` in search mode and return tantivy tokens whose offsets are
-/// byte offsets into `text` itself.
-pub fn segment(jieba: &Jieba, text: &str) -> Vec<Token> {
-    // Normalise, remembering for each byte boundary of the normalised string
-    // where it lies in the original.
+/// Segment `text` in search mode: the normalised text, and the span of
+/// every token in it and in `text` (byte offsets).
+pub fn segment_spans(jieba: &Jieba, text: &str) -> (String, Vec<WordSpan>) {
+    // Normalise, remembering for each character of the normalised string
+    // the byte where it starts in the original (and the end of the text).
     let mut normalized = String::with_capacity(text.len());
-    let mut orig_start = Vec::with_capacity(text.len() + 1);
-    let mut orig_end = Vec::with_capacity(text.len() + 1);
+    let mut orig_at: Vec<u32> = vec![0; text.len() + 1];
     for nc in NormalizedChars::new(text) {
-        let at = normalized.len();
+        orig_at[normalized.len()] = nc.start as u32;
         normalized.push(nc.ch);
-        orig_start.resize(normalized.len() + 1, usize::MAX);
-        orig_end.resize(normalized.len() + 1, usize::MAX);
-        orig_start[at] = nc.start;
-        orig_end[normalized.len()] = nc.end;
     }
-    let mut tokens = Vec::new();
+    orig_at.truncate(normalized.len() + 1);
+    orig_at[normalized.len()] = text.len() as u32;
+    let mut spans = Vec::with_capacity(normalized.len() / 2);
+    // Byte offset within a word of each of its characters (words longer
+    // than the buffer get no sub-words, which jieba's dictionary never has).
+    let mut char_bytes = [0usize; 33];
     for (position, word) in jieba.cut(&normalized, false).into_iter().enumerate() {
         if !is_indexable(word.word) {
             continue;
         }
-        let chars: Vec<(usize, char)> = word.word.char_indices().collect();
-        let char_count = chars.len();
-        let byte_of = |k: usize| chars.get(k).map_or(word.word.len(), |&(b, _)| b);
+        let base = word.byte_start;
         let mut push = |from: usize, to: usize| {
-            let piece = &word.word[from..to];
-            tokens.push(Token {
-                offset_from: orig_start[word.byte_start + from],
-                offset_to: orig_end[word.byte_start + to],
-                position,
-                text: piece.to_string(),
-                position_length: 1,
+            spans.push(WordSpan {
+                norm_start: (base + from) as u32,
+                norm_end: (base + to) as u32,
+                offset_from: orig_at[base + from],
+                offset_to: orig_at[base + to],
+                position: position as u32,
             });
         };
         // Search mode, as jieba defines it: the 2- and 3-character
         // dictionary words inside a longer word, then the word itself.
-        for gram in [2usize, 3] {
-            if char_count > gram {
-                for i in 0..=char_count - gram {
-                    let (from, to) = (byte_of(i), byte_of(i + gram));
-                    let piece = &word.word[from..to];
-                    if jieba.has_word(piece) && is_indexable(piece) {
-                        push(from, to);
+        let char_count = word.end - word.start;
+        if char_count > 2 && char_count < char_bytes.len() {
+            for (k, (b, _)) in word.word.char_indices().enumerate() {
+                char_bytes[k] = b;
+            }
+            char_bytes[char_count] = word.word.len();
+            for gram in [2usize, 3] {
+                if char_count > gram {
+                    for i in 0..=char_count - gram {
+                        let (from, to) = (char_bytes[i], char_bytes[i + gram]);
+                        let piece = &word.word[from..to];
+                        if jieba.has_word(piece) && is_indexable(piece) {
+                            push(from, to);
+                        }
                     }
                 }
             }
         }
         push(0, word.word.len());
     }
-    tokens
+    (normalized, spans)
+}
+
+/// Segment `text` in search mode and return tantivy tokens whose offsets are
+/// byte offsets into `text` itself.
+pub fn segment(jieba: &Jieba, text: &str) -> Vec<Token> {
+    let (normalized, spans) = segment_spans(jieba, text);
+    spans
+        .into_iter()
+        .map(|s| Token {
+            offset_from: s.offset_from as usize,
+            offset_to: s.offset_to as usize,
+            position: s.position as usize,
+            text: normalized[s.norm_start as usize..s.norm_end as usize].to_string(),
+            position_length: 1,
+        })
+        .collect()
 }
 
 /// Does `text[start..end]` stand as whole words, starting and ending on

@@ -100,6 +100,29 @@ pub struct IndexHandle {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
+    /// Fast-field columns per segment, opened once.
+    pub columns: std::sync::Arc<crate::search::collect::ColumnCache>,
+    /// The theme names of the commit, read on first use (most searches
+    /// never filter by theme, and reading them re-reads meta.json).
+    themes: std::sync::OnceLock<Vec<String>>,
+}
+
+impl IndexHandle {
+    fn new(dir: PathBuf, index: Index, reader: IndexReader, fields: Fields) -> Self {
+        IndexHandle {
+            dir,
+            index,
+            reader,
+            fields,
+            columns: Default::default(),
+            themes: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The theme names paragraphs were tagged with.
+    pub fn themes(&self) -> &[String] {
+        self.themes.get_or_init(|| themes_of(&self.index))
+    }
 }
 
 /// The commit payload: which state file belongs to the commit.
@@ -167,12 +190,7 @@ pub fn open(dir: &Path) -> Result<IndexHandle> {
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
         .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
-    Ok(IndexHandle {
-        dir: dir.to_path_buf(),
-        index,
-        reader,
-        fields,
-    })
+    Ok(IndexHandle::new(dir.to_path_buf(), index, reader, fields))
 }
 
 /// Open an index for searching, building it from `corpus` first when there
@@ -233,12 +251,7 @@ pub fn in_memory(
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
-    Ok(IndexHandle {
-        dir: PathBuf::new(),
-        index,
-        reader,
-        fields,
-    })
+    Ok(IndexHandle::new(PathBuf::new(), index, reader, fields))
 }
 
 /// Check that an opened index has exactly the schema this build writes.

@@ -5,6 +5,7 @@
 //! `--color auto|always|never`; `auto` means "stdout is a terminal and
 //! NO_COLOR is not set", as in ripgrep, fd and bat.
 
+pub mod bench;
 pub mod check;
 pub mod json;
 pub mod terminal;

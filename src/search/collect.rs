@@ -10,10 +10,11 @@
 use crate::corpus::split::Role;
 use crate::index::schema::names;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
-use std::sync::Arc;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{ColumnValues, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Score multiplier for bare headings and captions.
@@ -143,6 +144,18 @@ pub struct HitCollector {
     pub limit: usize,
     pub sort: SortOrder,
     pub facets: bool,
+    pub columns: Arc<ColumnCache>,
+}
+
+impl HitCollector {
+    pub fn new(columns: &Arc<ColumnCache>, limit: usize, sort: SortOrder, facets: bool) -> Self {
+        HitCollector {
+            limit,
+            sort,
+            facets,
+            columns: columns.clone(),
+        }
+    }
 }
 
 type U64Column = Arc<dyn ColumnValues<u64>>;
@@ -174,6 +187,66 @@ fn u64_column(segment: &SegmentReader, name: &str) -> tantivy::Result<U64Column>
     Ok(segment.fast_fields().u64(name)?.first_or_default_col(0))
 }
 
+/// The fast-field columns the collector reads, opened once per segment.
+/// Opening a column decodes its block index, which costs more than a
+/// small search itself, so an [`IndexHandle`](crate::index::IndexHandle)
+/// keeps them for the life of its searcher.
+pub struct SegmentColumns {
+    role: U64Column,
+    year: U64Column,
+    file_key: U64Column,
+    ordinal: U64Column,
+    dup_key: U64Column,
+    facets: OnceLock<Vec<StrColumn>>,
+}
+
+impl SegmentColumns {
+    fn open(segment: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        Ok(SegmentColumns {
+            role: u64_column(segment, names::ROLE)?,
+            year: u64_column(segment, names::YEAR)?,
+            file_key: u64_column(segment, names::FILE_KEY)?,
+            ordinal: u64_column(segment, names::ORDINAL)?,
+            dup_key: u64_column(segment, names::DUP_KEY)?,
+            facets: OnceLock::new(),
+        })
+    }
+
+    fn facet_columns(&self, segment: &SegmentReader) -> tantivy::Result<&[StrColumn]> {
+        if let Some(columns) = self.facets.get() {
+            return Ok(columns);
+        }
+        let mut columns = Vec::with_capacity(FACET_FIELDS.len());
+        for name in FACET_FIELDS {
+            let column = segment.fast_fields().str(name)?.unwrap_or_else(|| {
+                StrColumn::wrap(tantivy::columnar::BytesColumn::empty(segment.max_doc()))
+            });
+            columns.push(column);
+        }
+        Ok(self.facets.get_or_init(|| columns))
+    }
+}
+
+/// Columns per segment, filled on first use.
+#[derive(Default)]
+pub struct ColumnCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
+}
+
+impl ColumnCache {
+    fn get(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentColumns>> {
+        let id = segment.segment_id();
+        if let Some(columns) = self.segments.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(columns);
+        }
+        let columns = Arc::new(SegmentColumns::open(segment)?);
+        if let Ok(mut map) = self.segments.lock() {
+            map.insert(id, columns.clone());
+        }
+        Ok(columns)
+    }
+}
+
 const FACET_FIELDS: [&str; 5] = [
     names::PROVINCE,
     names::CITY,
@@ -191,18 +264,16 @@ impl Collector for HitCollector {
         segment_ord: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentHits> {
+        let columns = self.columns.get(segment)?;
         let facets = if self.facets {
-            let mut strings = Vec::new();
-            for name in FACET_FIELDS {
-                let column = segment.fast_fields().str(name)?.unwrap_or_else(|| {
-                    StrColumn::wrap(tantivy::columnar::BytesColumn::empty(segment.max_doc()))
-                });
-                let counts = vec![0u64; column.num_terms()];
-                strings.push((column, counts, 0));
-            }
+            let strings = columns
+                .facet_columns(segment)?
+                .iter()
+                .map(|column| (column.clone(), vec![0u64; column.num_terms()], 0))
+                .collect();
             Some(SegmentFacets {
                 strings,
-                year: u64_column(segment, names::YEAR)?,
+                year: columns.year.clone(),
                 years: BTreeMap::new(),
             })
         } else {
@@ -215,11 +286,11 @@ impl Collector for HitCollector {
             total: 0,
             heap: BinaryHeap::new(),
             all: Vec::new(),
-            role: u64_column(segment, names::ROLE)?,
-            year: u64_column(segment, names::YEAR)?,
-            file_key: u64_column(segment, names::FILE_KEY)?,
-            ordinal: u64_column(segment, names::ORDINAL)?,
-            dup_key: u64_column(segment, names::DUP_KEY)?,
+            role: columns.role.clone(),
+            year: columns.year.clone(),
+            file_key: columns.file_key.clone(),
+            ordinal: columns.ordinal.clone(),
+            dup_key: columns.dup_key.clone(),
             facets,
         })
     }
@@ -255,27 +326,47 @@ pub struct SegmentFruit {
     facets: Option<FacetCounts>,
 }
 
+impl SegmentHits {
+    /// Could a document with this raw score enter the kept hits? Ranking by
+    /// score, a full heap's worst entry bounds it: the role factor only
+    /// lowers a score, so a raw score below the worst kept one cannot win,
+    /// and the hit's fast fields need not be read at all (most hits of a
+    /// broad query are skipped this way).
+    fn wants(&self, raw_score: Score) -> bool {
+        if self.limit == 0 {
+            return false;
+        }
+        if self.limit == usize::MAX || self.sort != SortOrder::Score || self.heap.len() < self.limit
+        {
+            return true;
+        }
+        self.heap
+            .peek()
+            .is_none_or(|worst| raw_score >= worst.0.score)
+    }
+}
+
 impl SegmentCollector for SegmentHits {
     type Fruit = SegmentFruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
-        let score = match Role::from_u64(self.role.get_val(doc)) {
-            Role::Body => score,
-            Role::Heading | Role::Caption => score * CONTEXT_WEIGHT,
-        };
-        let candidate = Candidate {
-            score,
-            year: self.year.get_val(doc),
-            file_key: self.file_key.get_val(doc),
-            ordinal: self.ordinal.get_val(doc),
-            dup_key: self.dup_key.get_val(doc),
-            doc: DocAddress::new(self.segment, doc),
-        };
-        if self.limit == usize::MAX {
-            self.all.push(candidate);
-        } else if self.limit > 0 {
-            if self.heap.len() < self.limit {
+        if self.wants(score) {
+            let score = match Role::from_u64(self.role.get_val(doc)) {
+                Role::Body => score,
+                Role::Heading | Role::Caption => score * CONTEXT_WEIGHT,
+            };
+            let candidate = Candidate {
+                score,
+                year: self.year.get_val(doc),
+                file_key: self.file_key.get_val(doc),
+                ordinal: self.ordinal.get_val(doc),
+                dup_key: self.dup_key.get_val(doc),
+                doc: DocAddress::new(self.segment, doc),
+            };
+            if self.limit == usize::MAX {
+                self.all.push(candidate);
+            } else if self.heap.len() < self.limit {
                 self.heap.push(Ranked(candidate, self.sort));
             } else if let Some(worst) = self.heap.peek()
                 && rank_cmp(&candidate, &worst.0, self.sort) == Ordering::Less

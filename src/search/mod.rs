@@ -17,10 +17,11 @@ pub mod trend;
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
 use crate::index::schema::Fields;
-use collect::{Candidate, Collected, FacetCounts, HitCollector, SortOrder};
+use collect::{Candidate, Collected, ColumnCache, FacetCounts, HitCollector, SortOrder};
 use plan::Planner;
 use query::{Filter, Node};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Term, Value};
@@ -136,7 +137,7 @@ pub fn full_query(request: &SearchRequest) -> Result<Node> {
 }
 
 /// Check that every theme named in a query is one the index knows.
-pub fn check_themes(node: &Node, known: &[String]) -> Result<()> {
+pub fn check_themes(node: &Node, handle: &IndexHandle) -> Result<()> {
     fn walk<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
         match node {
             Node::Filter(Filter::Theme(t)) => out.push(t),
@@ -147,6 +148,10 @@ pub fn check_themes(node: &Node, known: &[String]) -> Result<()> {
     }
     let mut named = Vec::new();
     walk(node, &mut named);
+    if named.is_empty() {
+        return Ok(());
+    }
+    let known = handle.themes();
     for theme in named {
         if !known.iter().any(|k| k == theme) {
             return Err(Error::Invalid(format!(
@@ -197,7 +202,7 @@ pub fn hit_set_node(node: &Node, match_mode: MatchMode) -> Node {
 pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
     let node = full_query(request)?;
-    check_themes(&node, &crate::index::themes_of(&handle.index))?;
+    check_themes(&node, handle)?;
     let searcher = handle.reader.searcher();
     let planner = Planner {
         searcher: &searcher,
@@ -211,7 +216,15 @@ pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchRes
     let wanted = request.limit.map(|l| request.offset.saturating_add(l));
 
     let ranked = planner.ranked(exact.box_clone(), &literals, None);
-    let collected = collect_page(&searcher, ranked.as_ref(), wanted, request, request.facets)?;
+    let columns = &handle.columns;
+    let collected = collect_page(
+        &searcher,
+        columns,
+        ranked.as_ref(),
+        wanted,
+        request,
+        request.facets,
+    )?;
     let total = collected.total;
     let mut candidates: Vec<(Candidate, bool)> =
         collected.top.iter().map(|c| (*c, false)).collect();
@@ -233,6 +246,7 @@ pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchRes
         };
         let fill = collect_page(
             &searcher,
+            columns,
             ranked.as_ref(),
             Some(wanted - total as usize),
             &fill_request,
@@ -244,16 +258,21 @@ pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchRes
     let groups = if request.collapse {
         collapse(candidates)
     } else {
-        candidates.into_iter().map(|c| (c, Vec::new())).collect()
+        candidates
     };
-    let page: Vec<_> = groups
+    let page: Vec<(Candidate, bool)> = groups
         .into_iter()
         .skip(request.offset)
         .take(request.limit.unwrap_or(usize::MAX))
         .collect();
+    let mut copies = if request.collapse {
+        find_copies(&searcher, columns, &planner, hit_node, &page)?
+    } else {
+        HashMap::new()
+    };
 
     let mut hits = Vec::with_capacity(page.len());
-    for (i, ((candidate, partial), _)) in page.into_iter().enumerate() {
+    for (i, (candidate, partial)) in page.into_iter().enumerate() {
         let stored = load(&searcher, &handle.fields, candidate.doc)?;
         let snippet = snippet::make_snippet(&stored.text, &literals, request.snippet_chars);
         let matched_terms = if partial {
@@ -264,18 +283,7 @@ pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchRes
         } else {
             Vec::new()
         };
-        let copies = if request.collapse && candidate.dup_key != 0 {
-            copies_of(
-                &searcher,
-                &handle.fields,
-                hit_node,
-                &planner,
-                &candidate,
-                partial,
-            )?
-        } else {
-            Vec::new()
-        };
+        let copies = copies.remove(&candidate.doc).unwrap_or_default();
         hits.push(Hit {
             rank: request.offset + i + 1,
             score: candidate.score,
@@ -325,6 +333,7 @@ fn relaxed(terms: &[String], rest: &[Node]) -> Node {
 /// page, since copies of a hit fold into it.
 fn collect_page(
     searcher: &Searcher,
+    columns: &Arc<ColumnCache>,
     query: &dyn Query,
     wanted: Option<usize>,
     request: &SearchRequest,
@@ -337,11 +346,7 @@ fn collect_page(
     };
     let mut collected = searcher.search(
         query,
-        &HitCollector {
-            limit,
-            sort: request.sort,
-            facets,
-        },
+        &HitCollector::new(columns, limit, request.sort, facets),
     )?;
     // Too many copies among the candidates to fill the page: collect again
     // with room for all of them.
@@ -352,11 +357,7 @@ fn collect_page(
     {
         collected = searcher.search(
             query,
-            &HitCollector {
-                limit: usize::MAX,
-                sort: request.sort,
-                facets,
-            },
+            &HitCollector::new(columns, usize::MAX, request.sort, facets),
         )?;
     }
     Ok(collected)
@@ -371,54 +372,111 @@ fn distinct_groups(candidates: &[Candidate]) -> usize {
 }
 
 /// Keep the best-ranked paragraph of each near-identical group.
-fn collapse(candidates: Vec<(Candidate, bool)>) -> Vec<((Candidate, bool), Vec<Candidate>)> {
+fn collapse(candidates: Vec<(Candidate, bool)>) -> Vec<(Candidate, bool)> {
     let mut seen = HashSet::new();
     candidates
         .into_iter()
         .filter(|(c, _)| c.dup_key == 0 || seen.insert(c.dup_key))
-        .map(|c| (c, Vec::new()))
         .collect()
 }
 
-/// The other paragraphs of the hit set that are near-identical to `hit`.
-fn copies_of(
+/// The near-identical copies of every hit on a page, keyed by the hit's
+/// document: the other paragraphs with its key that are in the hit set
+/// (for a partial hit: anywhere, since its copies are partial hits too).
+/// Two searches at most, whatever the page size; locations come from fast
+/// fields, without reading stored documents.
+fn find_copies(
     searcher: &Searcher,
-    fields: &Fields,
-    hit_node: &Node,
+    columns: &Arc<ColumnCache>,
     planner: &Planner,
-    hit: &Candidate,
-    partial: bool,
-) -> Result<Vec<Location>> {
-    // A partial hit's copies contain the same terms, so they are partial
-    // hits too; look for them among paragraphs with the same key only.
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        Box::new(TermQuery::new(
-            Term::from_field_u64(fields.dup_key, hit.dup_key),
-            IndexRecordOption::Basic,
-        )),
-    )];
-    if !partial {
-        clauses.push((Occur::Must, planner.exact(hit_node)));
+    hit_node: &Node,
+    page: &[(Candidate, bool)],
+) -> Result<HashMap<DocAddress, Vec<Location>>> {
+    let fields = planner.fields;
+    let mut out: HashMap<DocAddress, Vec<Location>> = HashMap::new();
+    for partial in [false, true] {
+        let shown: HashMap<u64, DocAddress> = page
+            .iter()
+            .filter(|(c, p)| *p == partial && c.dup_key != 0)
+            .map(|(c, _)| (c.dup_key, c.doc))
+            .collect();
+        if shown.is_empty() {
+            continue;
+        }
+        // A handful of keys: a union of term queries (a TermSetQuery would
+        // allocate a bitset of the whole segment).
+        let keys = BooleanQuery::union(
+            shown
+                .keys()
+                .map(|&k| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(fields.dup_key, k),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect(),
+        );
+        let query: Box<dyn Query> = if partial {
+            Box::new(keys)
+        } else {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(keys)),
+                (Occur::Must, planner.exact(hit_node)),
+            ]))
+        };
+        let found = searcher.search(
+            query.as_ref(),
+            &HitCollector::new(columns, usize::MAX, SortOrder::Score, false),
+        )?;
+        let others: Vec<&Candidate> = found
+            .top
+            .iter()
+            .filter(|c| shown.get(&c.dup_key).is_some_and(|&hit| hit != c.doc))
+            .collect();
+        let docs: Vec<DocAddress> = others.iter().map(|c| c.doc).collect();
+        for (candidate, location) in others.iter().zip(locations(searcher, &docs)?) {
+            out.entry(shown[&candidate.dup_key])
+                .or_default()
+                .push(location);
+        }
     }
-    let query = BooleanQuery::new(clauses);
-    let found = searcher.search(
-        &query,
-        &HitCollector {
-            limit: usize::MAX,
-            sort: SortOrder::Score,
-            facets: false,
-        },
-    )?;
-    let mut copies = Vec::new();
-    let mut others: Vec<Candidate> = found.top.into_iter().filter(|c| c.doc != hit.doc).collect();
-    // List copies in corpus order (file, then paragraph) for reading.
-    others.sort_by_key(|c| c.doc);
-    for other in others {
-        copies.push(load(searcher, fields, other.doc)?.location);
+    for list in out.values_mut() {
+        list.sort_by(|a, b| (&a.file, a.paragraph).cmp(&(&b.file, b.paragraph)));
     }
-    copies.sort_by(|a, b| (&a.file, a.paragraph).cmp(&(&b.file, b.paragraph)));
-    Ok(copies)
+    Ok(out)
+}
+
+/// Locations of documents, read from fast fields.
+pub fn locations(searcher: &Searcher, docs: &[DocAddress]) -> Result<Vec<Location>> {
+    use crate::index::schema::names;
+    let mut out = Vec::with_capacity(docs.len());
+    let mut value = String::new();
+    for doc in docs {
+        let segment = searcher.segment_reader(doc.segment_ord);
+        let fast = segment.fast_fields();
+        let text = |name: &str, value: &mut String| -> Result<String> {
+            value.clear();
+            if let Some(column) = fast.str(name)?
+                && let Some(ord) = column.term_ords(doc.doc_id).next()
+            {
+                column
+                    .ord_to_str(ord, value)
+                    .map_err(|e| crate::Error::Tantivy(e.into()))?;
+            }
+            Ok(value.clone())
+        };
+        let number = |name: &str| -> Result<Option<u64>> { Ok(fast.u64(name)?.first(doc.doc_id)) };
+        out.push(Location {
+            file: text(names::FILE, &mut value)?,
+            paragraph: number(names::ORDINAL)?.unwrap_or(0),
+            line: number(names::LINE)?.unwrap_or(0),
+            county: text(names::COUNTY, &mut value)?,
+            city: text(names::CITY, &mut value)?,
+            province: text(names::PROVINCE, &mut value)?,
+            year: number(names::YEAR)?,
+        });
+    }
+    Ok(out)
 }
 
 /// A paragraph's stored fields.

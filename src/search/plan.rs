@@ -26,7 +26,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{IndexRecordOption, Term};
 
-/// Weight of a heading-field match relative to a text match.
+/// Weight of a match in the nearest heading relative to one in the text.
 const HEADING_WEIGHT: f32 = 0.3;
 /// Longest vocabulary word looked for inside a literal, in characters.
 const MAX_WORD_CHARS: usize = 8;
@@ -181,13 +181,29 @@ impl Planner<'_> {
         words
     }
 
-    /// The BM25 scoring clause for one literal.
-    pub fn scoring(&self, literal: &str) -> Box<dyn Query> {
+    /// The words that score a literal: as search-mode jieba would index
+    /// it, its 2- and 3-character words, plus the literal itself when it is
+    /// a word (人民代表大会 → 人民, 代表, 大会, 人民代表大会). Longer inner
+    /// words add little but cost a posting-list walk each; they are used
+    /// only when there is nothing shorter.
+    pub fn scoring_words(&self, literal: &str) -> Vec<String> {
         let words = self.vocabulary_words(literal);
+        let short: Vec<String> = words
+            .iter()
+            .filter(|w| w.chars().count() <= 3 || w.as_str() == literal)
+            .cloned()
+            .collect();
+        if short.is_empty() { words } else { short }
+    }
+
+    /// The BM25 scoring clause for one literal: its words in the text, and
+    /// the longest of them in the nearest heading.
+    pub fn scoring(&self, literal: &str) -> Box<dyn Query> {
+        let words = self.scoring_words(literal);
         if words.is_empty() {
             return self.literal(literal, true);
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(words.len() * 2);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(words.len() + 1);
         for word in &words {
             clauses.push((
                 Occur::Should,
@@ -196,11 +212,13 @@ impl Planner<'_> {
                     IndexRecordOption::WithFreqs,
                 )),
             ));
+        }
+        if let Some(longest) = words.iter().max_by_key(|w| w.chars().count()) {
             clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
                     Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.heading, word),
+                        Term::from_field_text(self.fields.section, longest),
                         IndexRecordOption::WithFreqs,
                     )),
                     HEADING_WEIGHT,

@@ -87,11 +87,7 @@ fn facets_of(
     let searcher = handle.reader.searcher();
     let collected = searcher.search(
         query,
-        &HitCollector {
-            limit: 0,
-            sort: SortOrder::Score,
-            facets: true,
-        },
+        &HitCollector::new(&handle.columns, 0, SortOrder::Score, true),
     )?;
     Ok((collected.total, collected.facets.unwrap_or_default()))
 }
@@ -100,7 +96,7 @@ fn facets_of(
 /// mode; its page settings are ignored).
 pub fn trend(handle: &IndexHandle, request: &SearchRequest, by: TrendBy) -> Result<Trend> {
     let node = super::full_query(request)?;
-    super::check_themes(&node, &crate::index::themes_of(&handle.index))?;
+    super::check_themes(&node, handle)?;
     let searcher = handle.reader.searcher();
     let planner = Planner {
         searcher: &searcher,

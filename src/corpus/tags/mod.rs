@@ -17,9 +17,12 @@ pub mod place;
 pub mod years;
 
 use super::manifest::{Manifest, ManifestEntry};
-use super::split::Paragraph;
+use super::split::{self, Paragraph};
 use crate::analysis::themes::Taxonomy;
 use serde::Serialize;
+
+/// What a heading path says: year, span of years, kind.
+type PathTags = (Option<i32>, Option<years::Span>, Kind);
 
 /// Bumped whenever tagging rules change.
 const TAGGING_VERSION: u32 = 1;
@@ -218,18 +221,36 @@ impl Tagger {
         let default_kind =
             kind::of_text(&report.title).or_else(|| kind::of_text(&title_from_file(file)));
         let report_year = report.year_value();
+        let mut themes = self.themes.tagger();
+        // Runs of paragraphs share a heading path; its year and kind are
+        // worked out once per run.
+        let mut last: Option<(&[split::Heading], PathTags)> = None;
         let paragraph_tags = paragraphs
             .iter()
             .map(|p| {
-                let path = years::own_path(p);
-                let (year, span) = years::paragraph_years(&path, report_year, delivered);
+                let (year, span, kind) = match &last {
+                    Some((headings, tags))
+                        if *headings == p.headings.as_slice() && p.role != split::Role::Heading =>
+                    {
+                        *tags
+                    }
+                    _ => {
+                        let path = years::own_path(p);
+                        let (year, span) = years::paragraph_years(&path, report_year, delivered);
+                        let tags = (year, span, kind::of_path(&path, default_kind));
+                        if p.role != split::Role::Heading {
+                            last = Some((p.headings.as_slice(), tags));
+                        }
+                        tags
+                    }
+                };
                 let headings: Vec<&str> = p.headings.iter().map(|h| h.title.as_str()).collect();
                 ParagraphTags {
                     year,
                     year_from: span.map(|s| s.from),
                     year_to: span.map(|s| s.to),
-                    kind: kind::of_path(&path, default_kind),
-                    themes: self.themes.tag(&p.text, &headings),
+                    kind,
+                    themes: themes.tag(&p.text, &headings),
                 }
             })
             .collect();
