@@ -124,6 +124,25 @@ pub enum Command {
     Export(ExportArgs),
     /// Measure query latency and throughput on the index, in-process
     Bench(BenchArgs),
+    /// Write a synthetic corpus learnt from real reports (for benchmarks at scale)
+    #[command(hide = true)]
+    Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Where to write the reports
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// How much text to write, in MiB
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub mb: u64,
+    /// Random seed: the same seed and sources give the same corpus
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Corpora to learn from (default: corpus/, and ../shared/corpus/national if present)
+    #[arg(long = "from", value_name = "DIR")]
+    pub from: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Trend(args) => trend(args),
         Command::Export(args) => export(args),
         Command::Bench(args) => bench(args),
+        Command::Synth(args) => synth(args),
     }
 }
 
@@ -359,6 +360,29 @@ fn bench(args: cli::BenchArgs) -> Result<ExitCode> {
         output::bench::print_text(&mut out, &report)?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn synth(args: cli::SynthArgs) -> Result<ExitCode> {
+    let mut sources = args.from.clone();
+    if sources.is_empty() {
+        // Reports, not laws: the government work reports are the same genre.
+        sources.push("corpus".into());
+        let national = std::path::PathBuf::from("../shared/corpus/national");
+        if national.is_dir() {
+            sources.push(national);
+        }
+    }
+    let sources: Vec<&std::path::Path> = sources.iter().map(|p| p.as_path()).collect();
+    let started = std::time::Instant::now();
+    let model = baogao::bench::synth::Model::learn(&sources)?;
+    let (files, bytes) = baogao::bench::synth::generate(&model, &args.out, args.mb, args.seed)?;
+    println!(
+        "{files} files, {:.1} MiB in {} ({:.1} s)",
+        bytes as f64 / (1 << 20) as f64,
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

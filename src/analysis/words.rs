@@ -269,6 +269,12 @@ pub fn dictionary_entry(word: &str) -> Option<(usize, String)> {
     ))
 }
 
+/// The jieba words of a text as written (no normalisation, no search-mode
+/// sub-words, punctuation kept): what the synthetic-corpus model learns.
+pub fn cut(text: &str) -> Vec<&str> {
+    JIEBA.cut(text, false).into_iter().map(|t| t.word).collect()
+}
+
 /// Segment with the shared dictionary (for tools and tests).
 pub fn segment_default(text: &str) -> Vec<Token> {
     segment(&JIEBA, text)

@@ -13,12 +13,14 @@
 //! (the criterion benches group by class); a line starting with `@facets `
 //! asks for facet counts too.
 
+pub mod synth;
+
 use crate::index::IndexHandle;
 use crate::search::{self, SearchRequest};
 use std::time::{Duration, Instant};
 
 /// The query set shipped in the repository.
-pub const DEFAULT_QUERIES: &str = include_str!("../benches/queries.txt");
+pub const DEFAULT_QUERIES: &str = include_str!("../../benches/queries.txt");
 
 /// One benchmark query.
 #[derive(Debug, Clone, PartialEq, Eq)]

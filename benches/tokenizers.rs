@@ -1,0 +1,52 @@
+//! Tokenizer throughput (MB/s of paragraph text): jieba words for ranking,
+//! character bigrams for literal recall.
+
+mod common;
+
+use baogao::analysis::bigrams::BigramTokenizer;
+use baogao::analysis::words::{self, WordTokenizer};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+fn tokenizers(c: &mut Criterion) {
+    let reports = common::reports();
+    let texts: Vec<&str> = reports
+        .iter()
+        .flat_map(|r| r.paragraphs.iter().map(|p| p.para.text.as_str()))
+        .collect();
+    words::preload();
+    let mut group = c.benchmark_group("tokenizer");
+    group.throughput(Throughput::Bytes(common::text_bytes(&reports)));
+    group.sample_size(10);
+    group.bench_function("jieba words (search mode)", |b| {
+        let mut tokenizer = WordTokenizer;
+        b.iter(|| {
+            let mut n = 0usize;
+            for text in &texts {
+                let mut stream = tokenizer.token_stream(text);
+                while stream.advance() {
+                    n += 1;
+                }
+            }
+            black_box(n)
+        })
+    });
+    group.bench_function("char bigrams", |b| {
+        let mut tokenizer = BigramTokenizer;
+        b.iter(|| {
+            let mut n = 0usize;
+            for text in &texts {
+                let mut stream = tokenizer.token_stream(text);
+                while stream.advance() {
+                    n += 1;
+                }
+            }
+            black_box(n)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tokenizers);
+criterion_main!(benches);
