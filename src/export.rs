@@ -89,6 +89,17 @@ pub fn export(
     es_index: &str,
     out: &mut dyn Write,
 ) -> Result<u64> {
+    export_inner(handle, query, format, es_index, out)
+        .map_err(|e| crate::index::reading_error(&handle.dir, e))
+}
+
+fn export_inner(
+    handle: &IndexHandle,
+    query: Option<&str>,
+    format: ExportFormat,
+    es_index: &str,
+    out: &mut dyn Write,
+) -> Result<u64> {
     let searcher = handle.reader.searcher();
     let planner = Planner {
         searcher: &searcher,

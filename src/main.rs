@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("baogao: {}", one_line(&format!("{err:#}")));
+            eprintln!("baogao: {}", one_line(&error_chain(&err)));
             ExitCode::from(2)
         }
     }
@@ -98,6 +98,23 @@ fn dir_label(path: &std::path::Path) -> String {
     } else {
         format!("{text}/")
     }
+}
+
+/// The error and its causes, each cause added only if the message does not
+/// already say it (the library's errors often quote their source).
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 fn one_line(message: &str) -> String {
@@ -297,6 +314,7 @@ fn open_index(paths: &cli::Paths) -> Result<baogao::index::IndexHandle> {
 
 fn trend(args: cli::TrendArgs) -> Result<ExitCode> {
     let request = args.request();
+    baogao::search::full_query(&request)?;
     let handle = open_index(&args.paths)?;
     let trend = baogao::search::trend::trend(&handle, &request, args.by())?;
     let stdout = io::stdout();
@@ -315,8 +333,11 @@ fn trend(args: cli::TrendArgs) -> Result<ExitCode> {
 }
 
 fn export(args: cli::ExportArgs) -> Result<ExitCode> {
-    let handle = open_index(&args.paths)?;
     let query = args.query.as_deref().map(cli::restore_hyphen);
+    if let Some(q) = &query {
+        baogao::search::query::parse(q)?;
+    }
+    let handle = open_index(&args.paths)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = baogao::export::export(
@@ -388,6 +409,8 @@ fn synth(args: cli::SynthArgs) -> Result<ExitCode> {
 
 fn search(args: cli::SearchArgs) -> Result<ExitCode> {
     let request = args.request().map_err(anyhow::Error::msg)?;
+    // A bad query is an error before any index is opened (or built).
+    baogao::search::full_query(&request)?;
     let handle = open_index(&args.paths)?;
     let results = baogao::search::search(&handle, &request)?;
     let stdout = io::stdout();

@@ -123,6 +123,16 @@ pub fn build(
     tagger: &Tagger,
     observer: &dyn BuildObserver,
 ) -> Result<BuildSummary> {
+    // An incremental build reads the segments it updates; if they are
+    // damaged, say so, and what to do.
+    build_inner(options, tagger, observer).map_err(|e| super::reading_error(&options.index, e))
+}
+
+fn build_inner(
+    options: &BuildOptions,
+    tagger: &Tagger,
+    observer: &dyn BuildObserver,
+) -> Result<BuildSummary> {
     let started = Instant::now();
     let dir = options.index.as_path();
     // Walk first: a missing corpus must not leave a new empty index behind.

@@ -153,6 +153,49 @@ pub struct ReportState {
     pub paragraphs: u64,
 }
 
+/// If a tantivy error means the index files are missing or corrupt, a
+/// short description of it.
+pub fn damage(error: &tantivy::TantivyError) -> Option<String> {
+    use tantivy::directory::error::OpenReadError;
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    match error {
+        tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(path)) => {
+            Some(format!("file {} is missing", name(path)))
+        }
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            if io_error.kind() == std::io::ErrorKind::InvalidData {
+                Some(format!("file {} is truncated or corrupt", name(filepath)))
+            } else {
+                Some(format!("cannot read {}: {io_error}", name(filepath)))
+            }
+        }
+        tantivy::TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_)) => {
+            Some("its files were written by an incompatible tantivy".into())
+        }
+        tantivy::TantivyError::DataCorruption(corruption) => Some(format!("{corruption:?}")),
+        _ => None,
+    }
+}
+
+/// Turn an error met while reading an index into [`Error::IndexDamaged`]
+/// when it means the files are damaged.
+pub fn reading_error(dir: &Path, error: Error) -> Error {
+    match error {
+        Error::Tantivy(ref t) => match damage(t) {
+            Some(message) => Error::IndexDamaged {
+                path: dir.to_path_buf(),
+                message,
+            },
+            None => error,
+        },
+        other => other,
+    }
+}
+
 /// Open an index for searching.
 pub fn open(dir: &Path) -> Result<IndexHandle> {
     match dir_state(dir)? {
@@ -178,18 +221,18 @@ pub fn open(dir: &Path) -> Result<IndexHandle> {
             )));
         }
     }
-    let damaged = |message: String| Error::IndexDamaged {
+    let damaged = |e: tantivy::TantivyError| Error::IndexDamaged {
         path: dir.to_path_buf(),
-        message,
+        message: damage(&e).unwrap_or_else(|| e.to_string()),
     };
-    let index = Index::open_in_dir(dir).map_err(|e| damaged(e.to_string()))?;
+    let index = Index::open_in_dir(dir).map_err(damaged)?;
     let fields = check_schema(&index, dir)?;
     analysis::register_tokenizers(&index);
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
-        .map_err(|e: tantivy::TantivyError| damaged(e.to_string()))?;
+        .map_err(damaged)?;
     Ok(IndexHandle::new(dir.to_path_buf(), index, reader, fields))
 }
 

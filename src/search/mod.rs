@@ -200,6 +200,10 @@ pub fn hit_set_node(node: &Node, match_mode: MatchMode) -> Node {
 
 /// Run a search.
 pub fn search(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchResults> {
+    search_inner(handle, request).map_err(|e| crate::index::reading_error(&handle.dir, e))
+}
+
+fn search_inner(handle: &IndexHandle, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
     let node = full_query(request)?;
     check_themes(&node, handle)?;

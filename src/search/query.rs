@@ -476,6 +476,9 @@ impl Parser {
             }
             Token::LParen => {
                 self.at += 1;
+                if self.peek().is_none() {
+                    return error(Some(position), "unbalanced '(' (never closed)");
+                }
                 let node = self.nested(position, |p| p.and_expr())?;
                 if self.peek() != Some(&Token::RParen) {
                     return error(Some(position), "unbalanced '(' (never closed)");
@@ -690,6 +693,7 @@ mod tests {
     fn errors_name_positions() {
         assert_eq!(err("\"学前").position, Some(1));
         assert_eq!(err("(学前 教育").position, Some(1));
+        assert!(err("(").message.contains("unbalanced '('"));
         assert_eq!(err("学前)").position, Some(3));
         assert_eq!(err("学前 OR").position, Some(4));
         assert_eq!(err("OR 学前").position, Some(1));

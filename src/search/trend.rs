@@ -95,6 +95,10 @@ fn facets_of(
 /// Compute a trend for a query (with the request's flag filters and match
 /// mode; its page settings are ignored).
 pub fn trend(handle: &IndexHandle, request: &SearchRequest, by: TrendBy) -> Result<Trend> {
+    trend_inner(handle, request, by).map_err(|e| crate::index::reading_error(&handle.dir, e))
+}
+
+fn trend_inner(handle: &IndexHandle, request: &SearchRequest, by: TrendBy) -> Result<Trend> {
     let node = super::full_query(request)?;
     super::check_themes(&node, handle)?;
     let searcher = handle.reader.searcher();
