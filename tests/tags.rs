@@ -522,3 +522,39 @@ fn a_themes_file_beside_the_corpus_replaces_the_default() {
         "{stderr}"
     );
 }
+
+#[test]
+fn paragraphs_without_a_year_never_pass_a_year_filter() {
+    let ws = Workspace::new();
+    ws.write("dated.txt", "2023年工作总结\n推进教育公平。\n");
+    ws.write("undated.txt", "一份没有年份的材料\n推进教育公平。\n");
+    ws.build();
+    for filter in ["year:..2030", "year:1900..", "year:2023"] {
+        let output = ws
+            .cmd("search")
+            .args([&format!("教育 {filter}"), "--json", "--all"])
+            .output()
+            .unwrap();
+        let lines = json_lines(&output.stdout);
+        let files: Vec<&str> = lines
+            .iter()
+            .filter(|l| l["type"] == "hit")
+            .map(|l| l["file"].as_str().unwrap())
+            .collect();
+        assert_eq!(files, vec!["dated.txt"], "{filter}");
+    }
+    let output = ws
+        .cmd("search")
+        .args(["教育", "--json", "--facets"])
+        .output()
+        .unwrap();
+    let lines = json_lines(&output.stdout);
+    let facets = lines.iter().find(|l| l["type"] == "facets").unwrap();
+    assert_eq!(facets["year"]["(none)"], 1);
+    assert_eq!(facets["year"]["2023"], 1);
+    let undated = lines
+        .iter()
+        .find(|l| l["type"] == "hit" && l["file"] == "undated.txt")
+        .unwrap();
+    assert!(undated["year"].is_null() && undated["year_from"].is_null());
+}

@@ -25,7 +25,7 @@ use tantivy::schema::{
 
 /// The on-disk format this build of baogao reads and writes. Bump it when
 /// the schema or the meaning of any field changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -81,15 +81,14 @@ fn words(stored: bool) -> TextOptions {
 }
 
 /// Index-wide settings. The document store (the paragraphs' text and
-/// tags, a third of the index) is compressed with zstd level 3 in 16 KiB
-/// blocks: measured on ../shared/corpus (66 MB), 37 MB against lz4's 50 MB;
-/// 64 KiB blocks save 6 MB more but make every hit fetch decompress four
-/// times as much.
+/// tags, a third of the index) is compressed with lz4 in 16 KiB blocks.
+/// zstd (level 3) made it smaller on ../shared/corpus — 37 MB against 50 MB
+/// — but every hit fetched then paid for a fresh zstd decompression
+/// context, 11% of all search time in `baogao bench`; 64 KiB blocks save
+/// more space and cost four times the decompression per hit.
 pub fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
-        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
-            compression_level: Some(3),
-        }),
+        docstore_compression: tantivy::store::Compressor::Lz4,
         docstore_blocksize: 16 * 1024,
         ..tantivy::IndexSettings::default()
     }

@@ -477,7 +477,7 @@ pub fn locations(searcher: &Searcher, docs: &[DocAddress]) -> Result<Vec<Locatio
             county: text(names::COUNTY, &mut value)?,
             city: text(names::CITY, &mut value)?,
             province: text(names::PROVINCE, &mut value)?,
-            year: number(names::YEAR)?,
+            year: number(names::YEAR)?.filter(|&y| y != 0),
         });
     }
     Ok(out)
@@ -509,6 +509,8 @@ pub fn stored_fields(fields: &Fields, document: &TantivyDocument) -> Stored {
             .unwrap_or_default()
     };
     let u64_of = |field| document.get_first(field).and_then(|v| v.as_u64());
+    // Years are stored as 0 when unknown.
+    let year_of = |field| u64_of(field).filter(|&y| y != 0);
     let themes = document
         .get_all(fields.themes)
         .filter_map(|v| v.as_str().map(str::to_string))
@@ -521,13 +523,13 @@ pub fn stored_fields(fields: &Fields, document: &TantivyDocument) -> Stored {
             county: text_of(fields.county),
             city: text_of(fields.city),
             province: text_of(fields.province),
-            year: u64_of(fields.year),
+            year: year_of(fields.year),
         },
         heading: text_of(fields.heading),
         text: text_of(fields.text),
         kind: text_of(fields.kind),
         themes,
-        year_from: u64_of(fields.year_from),
-        year_to: u64_of(fields.year_to),
+        year_from: year_of(fields.year_from),
+        year_to: year_of(fields.year_to),
     }
 }

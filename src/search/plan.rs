@@ -138,7 +138,8 @@ impl Planner<'_> {
             )),
         ));
         // year_to >= range.from
-        let from = range.from.unwrap_or(0);
+        // At least 1: a paragraph without a year (stored as 0) never passes.
+        let from = range.from.unwrap_or(1);
         clauses.push((
             Occur::Must,
             Box::new(RangeQuery::new(
