@@ -80,6 +80,10 @@ impl Ord for Ranked {
     }
 }
 
+/// Year counters kept per segment while counting facets (years up to 3000;
+/// the query language accepts no later ones).
+const YEAR_SLOTS: usize = 3001;
+
 /// The facet bucket of hits without a value (no county, no year, no theme).
 pub const NONE_BUCKET: &str = "(none)";
 
@@ -180,7 +184,9 @@ struct SegmentFacets {
     /// of documents without a value.
     strings: Vec<(StrColumn, Vec<u64>, u64)>,
     year: U64Column,
-    years: BTreeMap<u64, u64>,
+    /// Counts by year, indexed by year (0 = no year); a counter per
+    /// possible year is cheaper than a map lookup per hit.
+    years: Vec<u64>,
 }
 
 fn u64_column(segment: &SegmentReader, name: &str) -> tantivy::Result<U64Column> {
@@ -274,7 +280,7 @@ impl Collector for HitCollector {
             Some(SegmentFacets {
                 strings,
                 year: columns.year.clone(),
-                years: BTreeMap::new(),
+                years: vec![0; YEAR_SLOTS],
             })
         } else {
             None
@@ -388,7 +394,8 @@ impl SegmentCollector for SegmentHits {
                     *none += 1;
                 }
             }
-            *facets.years.entry(facets.year.get_val(doc)).or_insert(0) += 1;
+            let year = (facets.year.get_val(doc) as usize).min(YEAR_SLOTS - 1);
+            facets.years[year] += 1;
         }
     }
 
@@ -397,7 +404,13 @@ impl SegmentCollector for SegmentHits {
         top.extend(self.heap.into_iter().map(|r| r.0));
         let facets = self.facets.map(|f| {
             let mut counts = FacetCounts {
-                year: f.years,
+                year: f
+                    .years
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c > 0)
+                    .map(|(y, c)| (y as u64, *c))
+                    .collect(),
                 ..FacetCounts::default()
             };
             for (name, (column, ords, none)) in FACET_FIELDS.iter().zip(f.strings) {
@@ -411,12 +424,18 @@ impl SegmentCollector for SegmentHits {
                 if none > 0 {
                     *map.entry(NONE_BUCKET.to_string()).or_insert(0) += none;
                 }
-                let mut value = String::new();
-                for (ord, count) in ords.into_iter().enumerate() {
-                    if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                        *map.entry(value.clone()).or_insert(0) += count;
+                // Look the used ordinals up in one sorted pass over the
+                // dictionary (one lookup each would re-scan a block each).
+                let used: Vec<u64> = (0..ords.len() as u64)
+                    .filter(|&o| ords[o as usize] > 0)
+                    .collect();
+                let mut used_counts = used.iter().map(|&o| ords[o as usize]);
+                let _ = column.dictionary().sorted_ords_to_term_cb(&used, |bytes| {
+                    if let Some(count) = used_counts.next() {
+                        *map.entry(String::from_utf8_lossy(bytes).into_owned())
+                            .or_insert(0) += count;
                     }
-                }
+                });
             }
             counts
         });
