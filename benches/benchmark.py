@@ -81,6 +81,15 @@ def percentile(xs, p):
     return xs[k]
 
 
+def bytes_by_extension(path):
+    out = {}
+    for f in Path(path).iterdir():
+        if f.is_file():
+            ext = f.suffix.lstrip(".") or f.name
+            out[ext] = out.get(ext, 0) + f.stat().st_size
+    return out
+
+
 def dir_bytes(path, exts=None):
     total = 0
     for dirpath, _, files in os.walk(path, followlinks=True):
@@ -287,6 +296,8 @@ def main():
     print("building the baogao index…", file=sys.stderr)
     build_s, build_rss = build_baogao(corpus, index, args.build_runs)
     index_bytes = dir_bytes(index)
+    index_parts = bytes_by_extension(index)
+    segments = len(list(index.glob("*.idx")))
     print("incremental builds…", file=sys.stderr)
     incr = incremental(corpus, index)
     docs = exported(index)
@@ -313,15 +324,16 @@ def main():
         sindex = work / "synth-index"
         print("indexing it…", file=sys.stderr)
         s_build, s_rss = build_baogao(synth, sindex, 1)
+        s_segments = len(list(sindex.glob("*.idx")))
         s_cold = [hyperfine([f"{BAOGAO} search --index {sindex} {q} --color never"], args.runs)[0] for q in COLD_QUERIES]
         s_warm = warm_baogao(sindex, None, max(3, args.bench_runs // 4))
-        scale = dict(raw=dir_bytes(synth, (".txt",)), build=s_build, rss=s_rss, size=dir_bytes(sindex), cold=s_cold, warm=s_warm)
+        scale = dict(raw=dir_bytes(synth, (".txt",)), build=s_build, rss=s_rss, size=dir_bytes(sindex), cold=s_cold, warm=s_warm, segments=s_segments)
 
-    write_report(args, raw, build_s, build_rss, index_bytes, incr, len(docs), sqlite_s, sqlite_bytes, recall_rows, cold_rows, warm_all, warm_lit, warm_sql, scale)
+    write_report(args, raw, build_s, build_rss, index_bytes, incr, len(docs), sqlite_s, sqlite_bytes, recall_rows, cold_rows, warm_all, warm_lit, warm_sql, scale, index_parts, segments)
     print(f"wrote {args.out}", file=sys.stderr)
 
 
-def write_report(args, raw, build_s, build_rss, index_bytes, incr, paragraphs, sqlite_s, sqlite_bytes, recall_rows, cold_rows, warm_all, warm_lit, warm_sql, scale):
+def write_report(args, raw, build_s, build_rss, index_bytes, incr, paragraphs, sqlite_s, sqlite_bytes, recall_rows, cold_rows, warm_all, warm_lit, warm_sql, scale, index_parts, segments):
     mb = lambda b: f"{b / 1e6:.0f} MB"
     ms = lambda s: f"{s * 1000:.1f} ms"
     cold_b = median([r[1] for r in cold_rows])
@@ -365,6 +377,9 @@ def write_report(args, raw, build_s, build_rss, index_bytes, incr, paragraphs, s
     w(f"| baogao (jieba words + character bigrams, tags) | {build_s:.1f} s | {mb(index_bytes)} ({index_bytes / raw:.2f}×) | {build_rss / 1024:.0f} MiB |")
     w(f"| SQLite FTS5 trigram | {sqlite_s:.1f} s | {mb(sqlite_bytes)} ({sqlite_bytes / raw:.2f}×) | – |")
     w("")
+    names = {"idx": "postings", "pos": "positions (all of them the bigram field's)", "store": "stored paragraphs (lz4)", "term": "term dictionaries", "fast": "fast fields", "fieldnorm": "field norms"}
+    parts = ", ".join(f"{names.get(k, k)} {mb(v)}" for k, v in sorted(index_parts.items(), key=lambda kv: -kv[1]) if v > 1e6)
+    w(f"The baogao index, by file type ({segments} segments): {parts}.\n")
     w(f"Incremental `baogao index` (median of 3): nothing changed {incr['nothing']:.2f} s, one report edited {incr['edited']:.2f} s, added {incr['added']:.2f} s, deleted {incr['deleted']:.2f} s.\n")
     w("## Cold queries (a new process per query)\n")
     w("baogao: `baogao search Q` (count the hits, rank, print ten snippets); SQLite: the sqlite3 CLI selecting ten ranked rows with `snippet()`; ripgrep: `rg -F Q corpus/` printing every matching line. hyperfine, " + f"{args.runs} runs each after 3 warm-ups.\n")
@@ -398,6 +413,13 @@ def write_report(args, raw, build_s, build_rss, index_bytes, incr, paragraphs, s
         w("|---|---|---|---|---|---|")
         w(f"| {scale['build']:.0f} s | {mb(scale['size'])} ({scale['size'] / scale['raw']:.2f}×) | {scale['rss'] / 1024:.0f} MiB | {ms(median(scale['cold']))} | {scale['warm'][0]:.3f} ms | {scale['warm'][1]:.3f} ms |")
         w("")
+    w("## Where targets are missed, and why\n")
+    w("- **Build time and index size.** Every paragraph is indexed twice: as jieba words, for BM25 ranking, and as character bigrams with positions, which is what makes every hit set exactly a substring scan's (one- and two-character terms included). The bigram field alone brings about twenty million positions on this corpus, more tokens than the words; the positions file above is entirely its. On top come tagging (gazetteer place inference, themes) and jieba itself (about 30 MB/s per core in `cargo bench --bench tokenizers`). The doc store is lz4 rather than zstd (13 MB smaller here) because zstd's per-block decompression context cost 11% of all warm search time. Reaching 5 s and 1.5× would mean giving up exact recall for short terms (a words-only index, the issue's 36%-recall baseline) or positions on the bigrams.")
+    w("- **Warm latency.** Each search counts its whole exact hit set and scores every hit (the hit set comes from phrase queries over bigrams, so tantivy's block-max WAND pruning, which works on pure term disjunctions, does not apply), then reads and snippets ten stored paragraphs. Queries with a few hundred hits take 0.1–0.3 ms; broad two-character terms with 10,000–25,000 hits 0.4–1 ms; common multi-character phrases (人民代表大会, 12,000 hits) read positions for every candidate, 2–4 ms; a one-character term is the union of every bigram that starts with it.")
+    w("- **Cold queries.** A new process costs about 1.5 ms before any work (this is a 17 MB binary, tantivy and jieba's embedded dictionary included), then opens a dozen memory-mapped files and faults in what the query touches. Where FTS5 can answer (3+ characters) baogao is faster; FTS5 answers one- and two-character queries with nothing, quickly.")
+    if scale:
+        w(f"- **At 1 GB.** The build keeps one memory budget for its two indexing threads, so 1 GB of text makes {scale['segments']} segments (left unmerged: merging 2 GB would cost minutes), and per-segment work repeats for each; broad terms match several hundred thousand paragraphs, all of them counted and scored.")
+    w("")
     Path(args.out).write_text("\n".join(L) + "\n", encoding="utf-8")
 
 
