@@ -12,6 +12,7 @@
 use crate::analysis::words;
 use crate::error::Result;
 use crate::index::IndexHandle;
+use crate::output::json::none_if_empty;
 use crate::search::collect::{HitCollector, SortOrder};
 use crate::search::plan::Planner;
 use crate::search::{self, Stored};
@@ -47,10 +48,6 @@ pub struct ExportDoc<'a> {
     pub words: String,
     /// The heading's jieba words, space-separated.
     pub heading_words: String,
-}
-
-fn none_if_empty(s: &str) -> Option<&str> {
-    (!s.is_empty()).then_some(s)
 }
 
 /// The document id of a paragraph.

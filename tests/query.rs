@@ -6,9 +6,9 @@ mod common;
 
 use baogao::corpus::{self, Report, TaggedParagraph, tags::Tagger};
 use baogao::index::{self, IndexHandle};
+use baogao::search::MatchMode;
 use baogao::search::query::{self, Filter};
 use baogao::search::trend::{self, TrendBy};
-use baogao::search::{self, MatchMode, SearchRequest};
 use common::{Rng, Workspace, json_lines, random_substrings};
 use std::collections::BTreeSet;
 
@@ -54,17 +54,7 @@ fn reference(reports: &[Report], query: &str) -> BTreeSet<(String, u64)> {
 }
 
 fn hit_set(handle: &IndexHandle, query: &str) -> BTreeSet<(String, u64)> {
-    let mut request = SearchRequest::new(query);
-    request.limit = None;
-    request.collapse = false;
-    request.match_mode = MatchMode::All;
-    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
-    assert_eq!(results.total as usize, results.hits.len());
-    results
-        .hits
-        .iter()
-        .map(|h| (h.location.file.clone(), h.location.paragraph))
-        .collect()
+    common::exact_hits(handle, query).into_iter().collect()
 }
 
 #[test]

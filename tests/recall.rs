@@ -7,8 +7,7 @@ mod common;
 
 use baogao::corpus::{self, tags::Tagger};
 use baogao::index::{self, IndexHandle};
-use baogao::search::{self, MatchMode, SearchRequest};
-use common::{Workspace, containing, json_lines, paragraphs, random_substrings};
+use common::{Workspace, containing, exact_hits, json_lines, paragraphs, random_substrings};
 use std::path::Path;
 
 /// Words an analyst types, and strings that cross jieba word boundaries or
@@ -68,7 +67,7 @@ fn open_in_memory(corpus_dir: &Path) -> IndexHandle {
 
 /// The hit set of one literal, quoted so that it is taken as one term.
 fn hit_set(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
-    hit_set_of(handle, &format!("\"{query}\""))
+    exact_hits(handle, &format!("\"{query}\""))
 }
 
 fn check_corpus(corpus_dir: &Path, extra_random: usize, seed: u64) -> usize {
@@ -114,29 +113,9 @@ fn check_boolean_queries(corpus_dir: &Path, count: usize, seed: u64) {
             (format!("{a} -{b}"), sa.difference(&sb).cloned().collect()),
         ];
         for (query, expected) in cases {
-            assert_eq!(hit_set_of(&handle, &query), expected, "query {query:?}");
+            assert_eq!(exact_hits(&handle, &query), expected, "query {query:?}");
         }
     }
-}
-
-fn hit_set_of(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
-    let mut request = SearchRequest::new(query);
-    request.limit = None;
-    request.collapse = false;
-    request.match_mode = MatchMode::All;
-    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
-    assert_eq!(
-        results.total as usize,
-        results.hits.len(),
-        "{query}: total vs hits"
-    );
-    let mut set: Vec<(String, u64)> = results
-        .hits
-        .iter()
-        .map(|h| (h.location.file.clone(), h.location.paragraph))
-        .collect();
-    set.sort();
-    set
 }
 
 #[test]

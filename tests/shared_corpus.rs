@@ -8,7 +8,7 @@ mod common;
 use baogao::analysis::normalize::normalize;
 use baogao::corpus::{self, tags::Tagger};
 use baogao::index;
-use baogao::search::{self, MatchMode, SearchRequest};
+use baogao::search::{self, SearchRequest};
 use common::{Rng, random_substrings};
 
 #[test]
@@ -57,17 +57,7 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
             .map(|(f, o, _)| (f.clone(), *o))
             .collect();
         expected.sort();
-        let mut request = SearchRequest::new(format!("\"{query}\""));
-        request.limit = None;
-        request.collapse = false;
-        request.match_mode = MatchMode::All;
-        let results = search::search(&handle, &request).expect("search");
-        let mut got: Vec<(String, u64)> = results
-            .hits
-            .iter()
-            .map(|h| (h.location.file.clone(), h.location.paragraph))
-            .collect();
-        got.sort();
+        let got = common::exact_hits(&handle, &format!("\"{query}\""));
         assert_eq!(got.len(), expected.len(), "{query}");
         assert_eq!(got, expected, "{query}");
     }

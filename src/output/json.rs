@@ -17,7 +17,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-fn none_if_empty(s: &str) -> Option<&str> {
+/// `None` for an empty string: unknown tags are `null` in JSON.
+pub fn none_if_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
 

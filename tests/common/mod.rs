@@ -7,6 +7,8 @@
 use assert_cmd::Command;
 use baogao::analysis::normalize::normalize;
 use baogao::corpus::{self, tags::Tagger};
+use baogao::index::IndexHandle;
+use baogao::search::{self, MatchMode, SearchRequest};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -168,4 +170,27 @@ pub fn random_substrings(texts: &[&str], count: usize, seed: u64) -> Vec<String>
         }
     }
     out
+}
+
+/// The exact hit set of a query on an in-memory index: every hit, no
+/// collapsing, no partial fill; sorted (file, paragraph) pairs. Checks
+/// that the total is the number of hits.
+pub fn exact_hits(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
+    let mut request = SearchRequest::new(query);
+    request.limit = None;
+    request.collapse = false;
+    request.match_mode = MatchMode::All;
+    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
+    assert_eq!(
+        results.total as usize,
+        results.hits.len(),
+        "{query}: total vs hits"
+    );
+    let mut hits: Vec<(String, u64)> = results
+        .hits
+        .iter()
+        .map(|h| (h.location.file.clone(), h.location.paragraph))
+        .collect();
+    hits.sort();
+    hits
 }

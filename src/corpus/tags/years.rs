@@ -57,6 +57,12 @@ fn is_dash(c: char) -> bool {
     matches!(c, '—' | '–' | '-' | '~' | '～' | '至' | '到' | '－' | '―')
 }
 
+/// A year written with four digits at `i`, Arabic (2024) or Chinese
+/// (二〇二四).
+fn year_at(chars: &[char], i: usize) -> Option<i32> {
+    arabic_year_at(chars, i).or_else(|| chinese_year_at(chars, i))
+}
+
 /// Four Chinese numerals at `i` that make a plausible year (一九七八).
 fn chinese_year_at(chars: &[char], i: usize) -> Option<i32> {
     if i + 4 > chars.len() {
@@ -87,72 +93,45 @@ fn arabic_year_at(chars: &[char], i: usize) -> Option<i32> {
 /// Returns the first expression found.
 pub fn find_span(text: &str, delivered: Option<i32>) -> Option<Span> {
     let chars: Vec<char> = text.chars().collect();
+    let skip_spaces = |mut k: usize| {
+        while chars.get(k).is_some_and(|c| c.is_whitespace()) {
+            k += 1;
+        }
+        k
+    };
     let mut i = 0;
     while i < chars.len() {
-        if let Some(year) = arabic_year_at(&chars, i) {
-            // A range: 2016—2020, 2016-2020年, 2016至2020年.
-            let mut j = i + 4;
-            if chars.get(j) == Some(&'年') {
-                j += 1;
-            }
-            while chars.get(j).is_some_and(|c| c.is_whitespace()) {
-                j += 1;
-            }
-            if chars.get(j).copied().is_some_and(is_dash) {
-                let mut k = j + 1;
-                while chars.get(k).is_some_and(|c| c.is_whitespace()) {
-                    k += 1;
-                }
-                if let Some(end) = arabic_year_at(&chars, k)
-                    && end >= year
-                    && end - year <= 10
-                {
-                    return Some(Span {
-                        from: year,
-                        to: end,
-                    });
-                }
-            }
-            if chars.get(i + 4) == Some(&'年') {
-                return Some(Span {
-                    from: year,
-                    to: year,
-                });
-            }
-            i += 4;
+        let Some(year) = year_at(&chars, i) else {
+            i += 1;
             continue;
+        };
+        // A range: 2016—2020, 2016-2020年, 2016至2020年, 一九七八——一九八五年.
+        let mut j = i + 4;
+        if chars.get(j) == Some(&'年') {
+            j += 1;
         }
-        // 二〇二四年, 一九七八——一九八五年
-        if let Some(year) = chinese_year_at(&chars, i) {
-            let mut j = i + 4;
-            if chars.get(j) == Some(&'年') {
-                j += 1;
-            }
-            let dashes = chars[j.min(chars.len())..]
-                .iter()
-                .take_while(|c| is_dash(**c))
-                .count();
-            if dashes > 0
-                && let Some(end) = chinese_year_at(&chars, j + dashes)
-                && end >= year
-                && end - year <= 10
-                && chars.get(j + dashes + 4) == Some(&'年')
-            {
-                return Some(Span {
-                    from: year,
-                    to: end,
-                });
-            }
-            if chars.get(i + 4) == Some(&'年') {
-                return Some(Span {
-                    from: year,
-                    to: year,
-                });
-            }
-            i += 4;
-            continue;
+        j = skip_spaces(j);
+        let dashes = chars[j.min(chars.len())..]
+            .iter()
+            .take_while(|c| is_dash(**c))
+            .count();
+        if dashes > 0
+            && let Some(end) = year_at(&chars, skip_spaces(j + dashes))
+            && end >= year
+            && end - year <= 10
+        {
+            return Some(Span {
+                from: year,
+                to: end,
+            });
         }
-        i += 1;
+        if chars.get(i + 4) == Some(&'年') {
+            return Some(Span {
+                from: year,
+                to: year,
+            });
+        }
+        i += 4;
     }
     for (name, start) in FIVE_YEAR_PLANS {
         if text.contains(name) && !(*name == "九五" && text.contains("十九五")) {
