@@ -24,8 +24,9 @@ use serde::Serialize;
 /// What a heading path says: year, span of years, kind.
 type PathTags = (Option<i32>, Option<years::Span>, Kind);
 
-/// Bumped whenever tagging rules change.
-const TAGGING_VERSION: u32 = 1;
+/// Bumped whenever tagging rules change, so that an incremental build
+/// re-tags reports whose text did not change (2: bare years in file names).
+const TAGGING_VERSION: u32 = 2;
 
 /// Where a tag came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -216,8 +217,7 @@ impl Tagger {
             &title_for_inference,
             paragraphs,
         );
-        let delivered =
-            years::delivery_year(&title_for_inference).or_else(|| years::delivery_year(file));
+        let delivered = years::delivered_in(file, &title_for_inference);
         let default_kind =
             kind::of_text(&report.title).or_else(|| kind::of_text(&title_from_file(file)));
         let report_year = report.year_value();

@@ -183,13 +183,52 @@ pub fn is_government_work_report(title: &str) -> bool {
 }
 
 /// The year a 政府工作报告 was delivered in, from its title.
-pub fn delivery_year(title: &str) -> Option<i32> {
+fn delivery_year(title: &str) -> Option<i32> {
     if !is_government_work_report(title) {
         return None;
     }
     find_span(title, None)
         .filter(|s| s.from == s.to)
         .map(|s| s.from)
+}
+
+/// A year written bare in a file's path ("hebei_2023.txt", "2024/报告.txt"):
+/// a run of exactly four digits that is a plausible year. Two different
+/// such years make the path ambiguous, and it names none.
+fn bare_year_in_path(path: &str) -> Option<i32> {
+    let mut found = None;
+    for run in path.split(|c: char| !c.is_ascii_digit()) {
+        if run.len() != 4 {
+            continue;
+        }
+        let Ok(year) = run.parse::<i32>() else {
+            continue;
+        };
+        if !plausible(year) {
+            continue;
+        }
+        match found {
+            Some(other) if other != year => return None,
+            _ => found = Some(year),
+        }
+    }
+    found
+}
+
+/// The year a 政府工作报告 was delivered in: from its title, else from its
+/// file name. A bare year in the file name ("hebei_2023.txt") counts only
+/// when the title or name says it is a 政府工作报告, since collections of
+/// them are named by the year of delivery.
+pub fn delivered_in(file: &str, title: &str) -> Option<i32> {
+    delivery_year(title)
+        .or_else(|| delivery_year(file))
+        .or_else(|| {
+            if is_government_work_report(title) || is_government_work_report(file) {
+                bare_year_in_path(file)
+            } else {
+                None
+            }
+        })
 }
 
 /// The year a report reviews, with where it came from.
@@ -201,7 +240,7 @@ pub fn report_year(file: &str, title: &str, paragraphs: &[Paragraph]) -> Option<
             confidence,
         })
     };
-    let delivered = delivery_year(title).or_else(|| delivery_year(file));
+    let delivered = delivered_in(file, title);
     // 1. The first review heading that names one year.
     for p in paragraphs {
         for heading in own_path(p) {
@@ -224,6 +263,9 @@ pub fn report_year(file: &str, title: &str, paragraphs: &[Paragraph]) -> Option<
         {
             return tag(span.from, source, 0.8);
         }
+    }
+    if let Some(year) = bare_year_in_path(file) {
+        return tag(year, TagSource::FileName, 0.7);
     }
     // 4. A report that opens with its year: "2024年,县教育局…".
     if let Some(year) = paragraphs
@@ -344,6 +386,29 @@ mod tests {
             report_year("瓯海区2022年工作总结.txt", "", &ps).map(|t| (t.value, t.source)),
             Some((2022, TagSource::FileName))
         );
+        assert_eq!(
+            report_year("reports/qingtian_2024.txt", "", &ps).map(|t| (t.value, t.source)),
+            Some((2024, TagSource::FileName))
+        );
+        assert_eq!(report_year("2023_vs_2024.txt", "", &ps), None, "ambiguous");
+        assert_eq!(report_year("plan_12024.txt", "", &ps), None, "not a year");
+    }
+
+    #[test]
+    fn delivery_year_from_title_or_file_name() {
+        let gwr = "河北省政府工作报告 ——2023111日在河北省第十四届人民代表大会第一次会议上";
+        assert_eq!(delivered_in("hebei.txt", gwr), None, "garbled date");
+        assert_eq!(delivered_in("hebei_2023.txt", gwr), Some(2023));
+        assert_eq!(
+            delivered_in("2023年政府工作报告.txt", "政府工作报告"),
+            Some(2023)
+        );
+        assert_eq!(
+            delivered_in("x_2024.txt", "2023年政府工作报告"),
+            Some(2023),
+            "the title wins"
+        );
+        assert_eq!(delivered_in("qingtian_2024.txt", "教育局工作总结"), None);
     }
 
     #[test]
