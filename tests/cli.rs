@@ -231,12 +231,9 @@ fn colour_is_chosen_by_flag_and_no_color() {
 fn output_into_a_closed_pipe_ends_quietly() {
     let ws = Workspace::with_seed_corpus();
     ws.build();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("baogao"))
-        .current_dir(ws.dir.path())
-        .args(["search", "教", "--all", "--no-collapse", "--corpus"])
-        .arg(ws.corpus())
-        .arg("--index")
-        .arg(ws.index())
+    let mut child = ws
+        .process("search")
+        .args(["教", "--all", "--no-collapse"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

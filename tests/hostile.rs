@@ -20,6 +20,13 @@ fn index_json(ws: &Workspace) -> (Option<i32>, serde_json::Value, String) {
     (output.status.code(), summary, stderr)
 }
 
+/// `baogao search TERM --json`, which must succeed: its hit total.
+fn search_total(ws: &Workspace, term: &str) -> serde_json::Value {
+    let output = ws.cmd("search").args([term, "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{term}");
+    json_lines(&output.stdout).pop().unwrap()["total"].clone()
+}
+
 fn skipped(summary: &serde_json::Value, reason: &str) -> Vec<String> {
     summary["skipped"]
         .as_array()
@@ -107,10 +114,7 @@ fn a_40_mb_single_line_is_indexed_in_pieces_and_nothing_is_lost() {
     assert_eq!(summary["indexed"], 1);
     eprintln!("40 MB line indexed in {:?}", started.elapsed());
     for term in ["独一无二的标记词语", "结尾处的唯一短语"] {
-        let output = ws.cmd("search").args([term, "--json"]).output().unwrap();
-        assert_eq!(output.status.code(), Some(0), "{term}");
-        let lines = json_lines(&output.stdout);
-        assert_eq!(lines.last().unwrap()["total"], 1, "{term}");
+        assert_eq!(search_total(&ws, term), 1, "{term}");
     }
 }
 
@@ -136,18 +140,8 @@ fn a_hundred_thousand_tiny_files() {
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(summary["files"], 100_001);
     assert_eq!(summary["paragraphs"], 100_001);
-    let output = ws
-        .cmd("search")
-        .args(["县中崛起", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(json_lines(&output.stdout).last().unwrap()["total"], 1);
-    let output = ws
-        .cmd("search")
-        .args(["第99999号", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(json_lines(&output.stdout).last().unwrap()["total"], 1);
+    assert_eq!(search_total(&ws, "县中崛起"), 1);
+    assert_eq!(search_total(&ws, "第99999号"), 1);
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod common;
 use common::{Rng, Workspace, json_lines};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const QUERIES: &[&str] = &["学前教育", "双减", "教育 -民办", "县中崛起", "新增段落"];
@@ -55,10 +55,18 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn binary() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("baogao"));
-    cmd.env("CI", "1");
-    cmd
+/// The answers of an index built apart, at `name` in the workspace, from
+/// the corpus as it is now: what the real index should answer after its
+/// next complete build.
+fn reference_answers(ws: &Workspace, name: &str) -> Answers {
+    let reference = ws.dir.path().join(name);
+    ws.cmd("index")
+        .arg("--quiet")
+        .arg("--index")
+        .arg(&reference)
+        .assert()
+        .success();
+    answers(ws, &reference)
 }
 
 /// Corpus state A, then B: one report edited, one added, one deleted.
@@ -84,15 +92,7 @@ fn builds_killed_at_any_moment_leave_the_previous_index_whole() {
     copy_dir(&ws.index(), &snapshot);
     let before = answers(&ws, &ws.index());
     change_corpus(&ws);
-    // The expected answers after the change, from an index built apart.
-    let reference = ws.dir.path().join("reference-b");
-    ws.cmd("index")
-        .arg("--quiet")
-        .arg("--index")
-        .arg(&reference)
-        .assert()
-        .success();
-    let after = answers(&ws, &reference);
+    let after = reference_answers(&ws, "reference-b");
     assert_ne!(before, after, "the change must change the answers");
 
     // How long a build takes here, to spread the kills over it.
@@ -110,11 +110,8 @@ fn builds_killed_at_any_moment_leave_the_previous_index_whole() {
     for round in 0..8 {
         copy_dir(&snapshot, &ws.index());
         let rebuild = round % 2 == 1;
-        let mut cmd = binary();
-        cmd.args(["index", "--quiet", "--corpus"])
-            .arg(ws.corpus())
-            .arg("--index")
-            .arg(ws.index())
+        let mut cmd = ws.process("index");
+        cmd.arg("--quiet")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         if rebuild {
@@ -152,19 +149,10 @@ fn searches_during_a_build_see_the_old_or_the_new_index() {
     ws.build();
     let before = answers(&ws, &ws.index());
     change_corpus(&ws);
-    let reference = ws.dir.path().join("reference-b");
-    ws.cmd("index")
-        .arg("--quiet")
-        .arg("--index")
-        .arg(&reference)
-        .assert()
-        .success();
-    let after = answers(&ws, &reference);
-    let mut builder = binary()
-        .args(["index", "--quiet", "--rebuild", "--corpus"])
-        .arg(ws.corpus())
-        .arg("--index")
-        .arg(ws.index())
+    let after = reference_answers(&ws, "reference-b");
+    let mut builder = ws
+        .process("index")
+        .args(["--quiet", "--rebuild"])
         .spawn()
         .unwrap();
     let mut searches = 0;
@@ -193,11 +181,8 @@ fn searches_during_a_build_see_the_old_or_the_new_index() {
 fn two_builds_at_once_wait_for_each_other() {
     let ws = Workspace::with_seed_corpus();
     let spawn = || {
-        binary()
-            .args(["index", "--rebuild", "--corpus"])
-            .arg(ws.corpus())
-            .arg("--index")
-            .arg(ws.index())
+        ws.process("index")
+            .arg("--rebuild")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -219,14 +204,10 @@ fn two_builds_at_once_wait_for_each_other() {
         String::from_utf8_lossy(&second.stderr)
     );
     ws.cmd("search").arg("学前教育").assert().code(0);
-    let reference = ws.dir.path().join("reference");
-    ws.cmd("index")
-        .arg("--quiet")
-        .arg("--index")
-        .arg(&reference)
-        .assert()
-        .success();
-    assert_eq!(answers(&ws, &ws.index()), answers(&ws, &reference));
+    assert_eq!(
+        answers(&ws, &ws.index()),
+        reference_answers(&ws, "reference")
+    );
 }
 
 #[test]
@@ -239,11 +220,8 @@ fn a_build_holding_the_lock_makes_the_next_one_wait() {
         .open(ws.index().join(".baogao.lock"))
         .unwrap();
     lock.lock().unwrap();
-    let mut waiting = binary()
-        .args(["index", "--corpus"])
-        .arg(ws.corpus())
-        .arg("--index")
-        .arg(ws.index())
+    let mut waiting = ws
+        .process("index")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

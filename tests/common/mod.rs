@@ -73,7 +73,13 @@ impl Workspace {
 
     /// The binary, run in the workspace with its corpus and index.
     pub fn cmd(&self, subcommand: &str) -> Command {
-        let mut cmd = Command::cargo_bin("baogao").expect("binary");
+        Command::from_std(self.process(subcommand))
+    }
+
+    /// The same as a plain `std::process::Command`, for tests that spawn
+    /// the binary and act while it runs (kill it, close its pipe).
+    pub fn process(&self, subcommand: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("baogao"));
         cmd.current_dir(self.dir.path())
             .env_remove("NO_COLOR")
             .env("CI", "1")
