@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use baogao::corpus::{self, Report, tags::Tagger};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn corpus_dirs() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -19,30 +19,45 @@ pub fn corpus_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// Every report of the bench corpus, read and tagged.
-pub fn reports() -> Vec<Report> {
-    let mut out = Vec::new();
-    for dir in corpus_dirs() {
-        let tagger = Tagger::for_corpus(&dir, None).expect("tagger");
-        for file in corpus::walk(&dir).expect("walk").files {
-            if let Ok(report) = corpus::load_report(&file, &tagger) {
-                out.push(report);
-            }
-        }
-    }
-    out
+/// One folder of the bench corpus: its tagger and its files' raw bytes.
+pub struct BenchDir {
+    pub tagger: Tagger,
+    pub files: Vec<(corpus::CorpusFile, Vec<u8>)>,
 }
 
-/// The raw bytes of every bench file, with its directory.
-pub fn files() -> Vec<(PathBuf, corpus::CorpusFile, Vec<u8>)> {
-    let mut out = Vec::new();
-    for dir in corpus_dirs() {
-        for file in corpus::walk(&dir).expect("walk").files {
-            let bytes = std::fs::read(&file.path).expect("read");
-            out.push((dir.clone(), file, bytes));
-        }
-    }
-    out
+/// Every folder of the bench corpus, read into memory.
+pub fn dirs() -> Vec<BenchDir> {
+    corpus_dirs()
+        .iter()
+        .map(|dir| BenchDir {
+            tagger: Tagger::for_corpus(dir, None).expect("tagger"),
+            files: corpus::walk(dir)
+                .expect("walk")
+                .files
+                .into_iter()
+                .map(|file| {
+                    let bytes = std::fs::read(&file.path).expect("read");
+                    (file, bytes)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Decode, split and tag every file read (files that fail are left out).
+pub fn prepare(dirs: &[BenchDir]) -> Vec<Report> {
+    dirs.iter()
+        .flat_map(|dir| {
+            dir.files
+                .iter()
+                .filter_map(|(file, bytes)| corpus::build_report(file, bytes, &dir.tagger).ok())
+        })
+        .collect()
+}
+
+/// Every report of the bench corpus, read and tagged.
+pub fn reports() -> Vec<Report> {
+    prepare(&dirs())
 }
 
 pub fn text_bytes(reports: &[Report]) -> u64 {
@@ -51,8 +66,4 @@ pub fn text_bytes(reports: &[Report]) -> u64 {
         .flat_map(|r| r.paragraphs.iter())
         .map(|p| p.para.text.len() as u64)
         .sum()
-}
-
-pub fn tagger_for(dir: &Path) -> Tagger {
-    Tagger::for_corpus(dir, None).expect("tagger")
 }

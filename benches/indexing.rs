@@ -3,35 +3,25 @@
 
 mod common;
 
-use baogao::corpus;
 use baogao::index;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn indexing(c: &mut Criterion) {
-    let files = common::files();
-    let bytes: u64 = files.iter().map(|(_, _, b)| b.len() as u64).sum();
-    let taggers: Vec<_> = files
+    let dirs = common::dirs();
+    let bytes: u64 = dirs
         .iter()
-        .map(|(dir, _, _)| common::tagger_for(dir))
-        .collect();
+        .flat_map(|d| &d.files)
+        .map(|(_, b)| b.len() as u64)
+        .sum();
     baogao::analysis::words::preload();
     let mut group = c.benchmark_group("indexing");
     group.throughput(Throughput::Bytes(bytes));
     group.sample_size(10);
     group.bench_function("prepare reports (decode, split, tag)", |b| {
-        b.iter(|| {
-            let reports: Vec<_> = files
-                .iter()
-                .zip(&taggers)
-                .filter_map(|((_, file, bytes), tagger)| {
-                    corpus::build_report(file, bytes, tagger).ok()
-                })
-                .collect();
-            black_box(reports.len())
-        })
+        b.iter(|| black_box(common::prepare(&dirs).len()))
     });
-    let reports = common::reports();
+    let reports = common::prepare(&dirs);
     for threads in [1, 2] {
         group.bench_function(
             format!("index prepared reports, {threads} thread(s)"),

@@ -21,9 +21,10 @@ fn queries(c: &mut Criterion) {
     .expect("index");
     let mut classes: BTreeMap<String, Vec<SearchRequest>> = BTreeMap::new();
     for q in parse_queries(DEFAULT_QUERIES) {
-        let mut request = SearchRequest::new(q.query.clone());
-        request.facets = q.facets;
-        classes.entry(q.class.clone()).or_default().push(request);
+        classes
+            .entry(q.class.clone())
+            .or_default()
+            .push(q.request());
     }
     let mut group = c.benchmark_group("query");
     for (class, requests) in &classes {

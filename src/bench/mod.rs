@@ -30,6 +30,15 @@ pub struct BenchQuery {
     pub facets: bool,
 }
 
+impl BenchQuery {
+    /// The search this query stands for.
+    pub fn request(&self) -> SearchRequest {
+        let mut request = SearchRequest::new(self.query.clone());
+        request.facets = self.facets;
+        request
+    }
+}
+
 /// Parse a query file.
 pub fn parse_queries(text: &str) -> Vec<BenchQuery> {
     let mut class = "default".to_string();
@@ -121,12 +130,6 @@ pub struct BenchReport {
     pub options: BenchOptions,
 }
 
-fn request(q: &BenchQuery) -> SearchRequest {
-    let mut request = SearchRequest::new(q.query.clone());
-    request.facets = q.facets;
-    request
-}
-
 /// Run the benchmark.
 pub fn run(handle: &IndexHandle, queries: &[BenchQuery], options: &BenchOptions) -> BenchReport {
     let threads = options.threads.max(1);
@@ -134,7 +137,7 @@ pub fn run(handle: &IndexHandle, queries: &[BenchQuery], options: &BenchOptions)
     let mut errors: Vec<Option<String>> = Vec::with_capacity(queries.len());
     let mut hits = Vec::with_capacity(queries.len());
     for q in queries {
-        match search::search(handle, &request(q)) {
+        match search::search(handle, &q.request()) {
             Ok(results) => {
                 errors.push(None);
                 hits.push(results.total);
@@ -150,7 +153,7 @@ pub fn run(handle: &IndexHandle, queries: &[BenchQuery], options: &BenchOptions)
         .collect();
     for _ in 0..options.warmup {
         for &i in &runnable {
-            let _ = search::search(handle, &request(&queries[i]));
+            let _ = search::search(handle, &queries[i].request());
         }
     }
     let started = Instant::now();
@@ -162,7 +165,7 @@ pub fn run(handle: &IndexHandle, queries: &[BenchQuery], options: &BenchOptions)
                     let mut samples = vec![Vec::with_capacity(options.runs); queries.len()];
                     for _ in 0..options.runs {
                         for &i in runnable {
-                            let request = request(&queries[i]);
+                            let request = queries[i].request();
                             let t = Instant::now();
                             let outcome = search::search(handle, &request);
                             samples[i].push(t.elapsed());
