@@ -468,13 +468,7 @@ pub fn report_documents(fields: &Fields, report: &Report) -> Vec<TantivyDocument
                 (fields.year_from, tp.tags.year_from),
                 (fields.year_to, tp.tags.year_to),
             ] {
-                // 0 stands for "no year": a value in every document keeps
-                // the fast column dense, which reads several times faster
-                // than an optional one.
-                doc.add_u64(
-                    field,
-                    value.and_then(|y| u64::try_from(y).ok()).unwrap_or(0),
-                );
+                doc.add_u64(field, schema::encode_year(value));
             }
             doc.add_u64(fields.role, p.role.as_u64());
             doc.add_u64(fields.file_key, file_key);

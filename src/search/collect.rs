@@ -8,7 +8,7 @@
 //! heading naming the topic ranks below the paragraphs under it.
 
 use crate::corpus::split::Role;
-use crate::index::schema::names;
+use crate::index::schema::{NO_YEAR, decode_year, names};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -107,10 +107,10 @@ impl FacetCounts {
         let mut out: Vec<(String, u64)> = self
             .year
             .iter()
-            .filter(|(y, _)| **y != 0)
+            .filter(|(y, _)| decode_year(**y).is_some())
             .map(|(y, c)| (y.to_string(), *c))
             .collect();
-        if let Some(&none) = self.year.get(&0) {
+        if let Some(&none) = self.year.get(&NO_YEAR) {
             out.push((NONE_BUCKET.to_string(), none));
         }
         out

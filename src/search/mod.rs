@@ -16,7 +16,7 @@ pub mod trend;
 
 use crate::error::{Error, Result};
 use crate::index::IndexHandle;
-use crate::index::schema::Fields;
+use crate::index::schema::{Fields, decode_year};
 use collect::{Candidate, Collected, ColumnCache, FacetCounts, HitCollector, SortOrder};
 use plan::Planner;
 use query::{Filter, Node};
@@ -477,7 +477,7 @@ pub fn locations(searcher: &Searcher, docs: &[DocAddress]) -> Result<Vec<Locatio
             county: text(names::COUNTY, &mut value)?,
             city: text(names::CITY, &mut value)?,
             province: text(names::PROVINCE, &mut value)?,
-            year: number(names::YEAR)?.filter(|&y| y != 0),
+            year: number(names::YEAR)?.and_then(decode_year),
         });
     }
     Ok(out)
@@ -509,8 +509,7 @@ pub fn stored_fields(fields: &Fields, document: &TantivyDocument) -> Stored {
             .unwrap_or_default()
     };
     let u64_of = |field| document.get_first(field).and_then(|v| v.as_u64());
-    // Years are stored as 0 when unknown.
-    let year_of = |field| u64_of(field).filter(|&y| y != 0);
+    let year_of = |field| u64_of(field).and_then(decode_year);
     let themes = document
         .get_all(fields.themes)
         .filter_map(|v| v.as_str().map(str::to_string))

@@ -17,7 +17,7 @@
 
 use super::query::{Filter, Node, YearRange};
 use crate::analysis::bigrams::{BigramPlan, plan_literal};
-use crate::index::schema::Fields;
+use crate::index::schema::{Fields, NO_YEAR};
 use std::ops::Bound;
 use tantivy::Searcher;
 use tantivy::query::{
@@ -138,8 +138,8 @@ impl Planner<'_> {
             )),
         ));
         // year_to >= range.from
-        // At least 1: a paragraph without a year (stored as 0) never passes.
-        let from = range.from.unwrap_or(1);
+        // Above NO_YEAR: a paragraph without a year never passes.
+        let from = range.from.unwrap_or(NO_YEAR + 1);
         clauses.push((
             Occur::Must,
             Box::new(RangeQuery::new(
