@@ -320,7 +320,7 @@ def main():
     if args.scale_mb:
         print(f"generating {args.scale_mb} MiB of synthetic reports…", file=sys.stderr)
         synth = work / "synth"
-        run([str(BAOGAO), "synth", "--out", str(synth), "--mb", str(args.scale_mb), "--from", str(ROOT / "corpus"), "--from", str(shared / "corpus" / "national")])
+        run(["cargo", "run", "--quiet", "--release", "--example", "synth", "--", "--out", str(synth), "--mb", str(args.scale_mb), "--from", str(ROOT / "corpus"), "--from", str(shared / "corpus" / "national")], cwd=ROOT)
         sindex = work / "synth-index"
         print("indexing it…", file=sys.stderr)
         s_build, s_rss = build_baogao(synth, sindex, 1)
@@ -394,7 +394,7 @@ def write_report(args, raw, build_s, build_rss, index_bytes, incr, paragraphs, s
     w("baogao: `baogao bench` (each sample a whole search: count, rank, read and snippet the top ten). SQLite: python3 executing `count(*)` and the ranked top ten with `snippet()` per query (python's call overhead, a few µs, included).\n")
     w("| | p50 | p99 | throughput |")
     w("|---|---|---|---|")
-    w(f"| baogao, default query set (benches/queries.txt: words, phrases, operators, filters, facets) | {warm_all[0]:.3f} ms | {warm_all[1]:.3f} ms | {warm_all[2]:.0f} q/s |")
+    w(f"| baogao, default query set (data/queries.txt: words, phrases, operators, filters, facets) | {warm_all[0]:.3f} ms | {warm_all[1]:.3f} ms | {warm_all[2]:.0f} q/s |")
     w(f"| baogao, the long literal queries ({', '.join(LITERALS['long'])}) | {warm_lit[0]:.3f} ms | {warm_lit[1]:.3f} ms | {warm_lit[2]:.0f} q/s |")
     w(f"| SQLite FTS5, the same queries | {warm_sql[0] * 1000:.3f} ms | {warm_sql[1] * 1000:.3f} ms | – |")
     w("")
@@ -408,7 +408,7 @@ def write_report(args, raw, build_s, build_rss, index_bytes, incr, paragraphs, s
     w("")
     if scale:
         w(f"## At scale: {scale['raw'] / 2**30:.2f} GiB of synthetic reports\n")
-        w("`baogao synth` (word-level model learnt from corpus/ and the national reports, counties and years from the gazetteer).\n")
+        w("`cargo run --release --example synth` (word-level model learnt from corpus/ and the national reports, counties and years from the gazetteer).\n")
         w("| build | index size | peak memory | cold query (median of " + ", ".join(COLD_QUERIES) + ") | warm p50 | warm p99 |")
         w("|---|---|---|---|---|---|")
         w(f"| {scale['build']:.0f} s | {mb(scale['size'])} ({scale['size'] / scale['raw']:.2f}×) | {scale['rss'] / 1024:.0f} MiB | {ms(median(scale['cold']))} | {scale['warm'][0]:.3f} ms | {scale['warm'][1]:.3f} ms |")

@@ -64,6 +64,6 @@ pub fn text_bytes(reports: &[Report]) -> u64 {
     reports
         .iter()
         .flat_map(|r| r.paragraphs.iter())
-        .map(|p| p.para.text.len() as u64)
+        .map(|p| p.paragraph.text.len() as u64)
         .sum()
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use baogao::index;
+use baogao::search::Engine;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -27,8 +27,8 @@ fn indexing(c: &mut Criterion) {
             format!("index prepared reports, {threads} thread(s)"),
             |b| {
                 b.iter(|| {
-                    let handle = index::in_memory(&reports, Vec::new(), threads).expect("index");
-                    black_box(handle.reader.searcher().num_docs())
+                    let engine = Engine::in_memory(&reports, Vec::new(), threads).expect("index");
+                    black_box(engine.paragraphs())
                 })
             },
         );

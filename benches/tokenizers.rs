@@ -26,7 +26,7 @@ fn tokenizers(c: &mut Criterion) {
     let reports = common::reports();
     let texts: Vec<&str> = reports
         .iter()
-        .flat_map(|r| r.paragraphs.iter().map(|p| p.para.text.as_str()))
+        .flat_map(|r| r.paragraphs.iter().map(|p| p.paragraph.text.as_str()))
         .collect();
     words::preload();
     let mut group = c.benchmark_group("tokenizer");

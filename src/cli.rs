@@ -1,98 +1,39 @@
 //! Command-line arguments (clap derive), and their translation into the
 //! library's validated requests. Nothing here does any work.
+//!
+//! Query terms may start with `-` (`baogao search 学前教育 -民办`): the terms
+//! after the first are positional slots that accept leading hyphens, each
+//! holding one value, so clap still recognises every flag that comes after
+//! them (`--json`, `-n 5`, `-h`). clap alone cannot tell `-民办` (a term to
+//! exclude) from `-x` (a mistyped flag), so [`check_terms`] does: a term
+//! that starts with `-` and an ASCII letter, or with `--`, is reported as
+//! clap reports an unknown argument (with its "similar argument" tip),
+//! unless the user wrote `--` to say that everything after it is the query.
 
-use baogao::corpus::tags::Kind;
+use baogao::corpus::record::{Dimension, Kind};
 use baogao::output::ColorChoice;
-use baogao::search::collect::SortOrder;
-use baogao::search::query::{Filter, YearRange};
-use baogao::search::{MatchMode, SearchRequest};
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use baogao::search::query::Filter;
+use baogao::search::{MatchMode, Query, SearchOptions, SortOrder};
+use clap::builder::PossibleValuesParser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// Stands in for the leading '-' of an excluded query term (`-民办`) while
-/// clap parses, so that clap does not take it for a flag.
-const HYPHEN_STAND_IN: char = '\u{E000}';
+/// Positional slots for query words: more than a query may have terms
+/// (64) with an operator between each two.
+const TERM_SLOTS: usize = 130;
 
-/// Let query terms start with '-' (`baogao search 学前教育 -民办 --json`).
-///
-/// clap would read `-民办` as a cluster of short flags, and marking the
-/// query `allow_hyphen_values` makes it swallow every flag after the query
-/// (`--json` included). So before clap runs, each argument after the
-/// subcommand that starts with '-' but is not one of that subcommand's flags
-/// (nor the value of one) gets a stand-in character in place of its '-';
-/// [`restore_hyphen`] puts the '-' back when the query is assembled.
-pub fn protect_hyphen_terms(args: Vec<OsString>) -> Vec<OsString> {
-    let command = Cli::command();
-    let mut out = Vec::with_capacity(args.len());
-    let mut iter = args.into_iter();
-    let mut sub = None;
-    for arg in iter.by_ref() {
-        let name = arg.to_str().map(str::to_string);
-        out.push(arg);
-        if let Some(found) = name.and_then(|n| command.find_subcommand(&n).cloned()) {
-            sub = Some(found);
-            break;
-        }
-    }
-    let Some(sub) = sub else {
-        out.extend(iter);
-        return out;
-    };
-    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
-    let mut verbatim_next = false;
-    while let Some(arg) = iter.next() {
-        if verbatim_next {
-            verbatim_next = false;
-            out.push(arg);
-            continue;
-        }
-        let Some(text) = arg.to_str() else {
-            out.push(arg);
-            continue;
-        };
-        if text == "--" {
-            out.push(arg);
-            out.extend(iter.by_ref());
-            break;
-        }
-        if let Some(long) = text.strip_prefix("--") {
-            let name = long.split('=').next().unwrap_or(long);
-            if let Some(flag) = sub.get_arguments().find(|a| a.get_long() == Some(name)) {
-                verbatim_next = takes_value(flag) && !long.contains('=');
-            }
-            out.push(arg);
-            continue;
-        }
-        if let Some(shorts) = text.strip_prefix('-')
-            && !shorts.is_empty()
-        {
-            let first = shorts.chars().next();
-            let flag = sub
-                .get_arguments()
-                .find(|a| a.get_short().is_some() && a.get_short() == first);
-            match flag {
-                Some(flag) => {
-                    // -n 5, -n5, -q
-                    verbatim_next = takes_value(flag) && shorts.chars().count() == 1;
-                    out.push(arg);
-                }
-                None => out.push(OsString::from(format!("{HYPHEN_STAND_IN}{shorts}"))),
-            }
-            continue;
-        }
-        out.push(arg);
-    }
-    out
-}
-
-/// Undo [`protect_hyphen_terms`] on a query argument.
-pub fn restore_hyphen(arg: &str) -> String {
-    match arg.strip_prefix(HYPHEN_STAND_IN) {
-        Some(rest) => format!("-{rest}"),
-        None => arg.to_string(),
-    }
-}
+const QUERY_HELP: &str = "\
+Query syntax:
+  学前教育 普惠            both terms (AND); a term matches wherever it occurs as written
+  普惠 OR 公办, 普惠 | 公办  either (OR binds tighter than juxtaposition)
+  -民办, NOT 民办           not containing (a query that starts with '-': put '--' first)
+  (普惠 OR 公办) 幼儿园      grouping
+  \"先锋引领 教育共富\"       a phrase: the spaces inside it count
+  county:青田县 city:温州市 province:浙江省 theme:双减 kind:plan
+  year:2024 year:2020..2023 year:2022.. year:..2020
+Exit status: 0 when something matched, 1 when nothing did, 2 on error.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -113,57 +54,114 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Search the index (building it from the corpus on first use)
+    #[command(after_help = QUERY_HELP)]
     Search(SearchArgs),
     /// Build or update the index from the corpus
     Index(IndexArgs),
     /// Show how each report will be tagged, and fail (exit 1) on problems
     Check(CheckArgs),
     /// Chart how many paragraphs match, per year, county, province, city, kind or theme
+    #[command(after_help = QUERY_HELP)]
     Trend(TrendArgs),
     /// Write paragraphs with their tags and jieba words, for Elasticsearch, OpenSearch, Quickwit
     Export(ExportArgs),
     /// Measure query latency and throughput on the index, in-process
     Bench(BenchArgs),
-    /// Write a synthetic corpus learnt from real reports (for benchmarks at scale)
-    #[command(hide = true)]
-    Synth(SynthArgs),
 }
 
-#[derive(Debug, Args)]
-pub struct SynthArgs {
-    /// Where to write the reports
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// How much text to write, in MiB
-    #[arg(long, value_name = "N", default_value_t = 64)]
-    pub mb: u64,
-    /// Random seed: the same seed and sources give the same corpus
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Corpora to learn from (default: corpus/, and ../shared/corpus/national if present)
-    #[arg(long = "from", value_name = "DIR")]
-    pub from: Vec<PathBuf>,
+/// The words of a query, one positional slot each.
+#[derive(Debug, Clone, Default)]
+pub struct QueryTerms(pub Vec<String>);
+
+fn term_id(slot: usize) -> String {
+    format!("term{slot}")
 }
 
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Query file, one query per line (default: the shipped benches/queries.txt)
-    #[arg(long, value_name = "FILE")]
-    pub queries: Option<PathBuf>,
-    /// Recorded runs of the whole query set (per thread)
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    pub runs: usize,
-    /// Unrecorded warm-up runs
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub warmup: usize,
-    /// Threads running the query set concurrently
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub threads: usize,
-    /// Print JSON lines
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    pub paths: Paths,
+impl FromArgMatches for QueryTerms {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let words = (0..TERM_SLOTS)
+            .filter_map(|slot| matches.get_one::<String>(&term_id(slot)).cloned())
+            .collect();
+        Ok(QueryTerms(words))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for QueryTerms {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for slot in 0..TERM_SLOTS {
+            let mut arg = clap::Arg::new(term_id(slot)).index(slot + 1).num_args(1);
+            arg = if slot == 0 {
+                arg.required(true)
+                    .value_name("QUERY...")
+                    .help("What to find: terms, phrases, operators, field:value filters (below)")
+            } else {
+                // The first term may not start with '-', so that flags
+                // before the query (`-n5 教育`) parse as flags.
+                arg.hide(true).allow_hyphen_values(true)
+            };
+            cmd = cmd.arg(arg);
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl QueryTerms {
+    pub fn text(&self) -> String {
+        self.0.join(" ")
+    }
+}
+
+/// One filter flag per tag dimension (`--county 青田县`, `--year 2020..`).
+#[derive(Debug, Clone, Default)]
+pub struct FilterArgs(pub Vec<Filter>);
+
+impl FromArgMatches for FilterArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut filters = Vec::new();
+        for dim in Dimension::ALL {
+            if let Some(value) = matches.get_one::<String>(dim.name()) {
+                let filter = Filter::parse(dim, value).map_err(|message| {
+                    clap::Error::raw(ErrorKind::ValueValidation, format!("--{dim}: {message}\n"))
+                })?;
+                filters.push(filter);
+            }
+        }
+        Ok(FilterArgs(filters))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for FilterArgs {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for dim in Dimension::ALL {
+            let mut arg = clap::Arg::new(dim.name())
+                .long(dim.name())
+                .value_name(dim.name().to_ascii_uppercase())
+                .help(dim.help());
+            if dim == Dimension::Kind {
+                arg = arg.value_parser(PossibleValuesParser::new(Kind::ALL.map(Kind::name)));
+            }
+            cmd = cmd.arg(arg);
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -204,18 +202,10 @@ pub enum SortArg {
     YearDesc,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    Review,
-    Plan,
-    Other,
-}
-
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Terms to find (all of them, by default). See the README for the query syntax.
-    #[arg(required = true, value_name = "QUERY", num_args = 1..)]
-    pub query: Vec<String>,
+    #[command(flatten)]
+    pub query: QueryTerms,
     /// Number of hits to show
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
     pub limit: usize,
@@ -228,31 +218,15 @@ pub struct SearchArgs {
     /// How many of several terms a hit needs
     #[arg(long = "match", value_enum, default_value = "fill")]
     pub match_mode: MatchArg,
-    /// Only paragraphs from this county (区/县/县级市)
-    #[arg(long)]
-    pub county: Option<String>,
-    /// Only paragraphs from this city (地级市)
-    #[arg(long)]
-    pub city: Option<String>,
-    /// Only paragraphs from this province
-    #[arg(long)]
-    pub province: Option<String>,
-    /// Only paragraphs about this year or range (2024, 2020..2023, 2022.., ..2020)
-    #[arg(long, value_name = "YEAR[..YEAR]")]
-    pub year: Option<String>,
-    /// Only paragraphs of this kind
-    #[arg(long, value_enum)]
-    pub kind: Option<KindArg>,
-    /// Only paragraphs tagged with this theme
-    #[arg(long)]
-    pub theme: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Order of hits
     #[arg(long, value_enum, default_value = "score", allow_hyphen_values = true)]
     pub sort: SortArg,
     /// Show each near-identical paragraph as its own hit
     #[arg(long)]
     pub no_collapse: bool,
-    /// Add hit counts by province, county, year, kind and theme
+    /// Add hit counts by province, city, county, year, kind and theme
     #[arg(long)]
     pub facets: bool,
     /// Print JSON lines instead of text
@@ -271,8 +245,8 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
     /// Indexing threads (default: one per core, up to 8)
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// No progress or summary, only warnings and errors
     #[arg(short, long)]
     pub quiet: bool,
@@ -290,16 +264,6 @@ pub struct IndexArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ByArg {
-    Year,
-    County,
-    City,
-    Province,
-    Theme,
-    Kind,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum TrendMatchArg {
     /// Every term
     All,
@@ -309,12 +273,11 @@ pub enum TrendMatchArg {
 
 #[derive(Debug, Args)]
 pub struct TrendArgs {
-    /// What to count (same syntax as search)
-    #[arg(required = true, value_name = "QUERY", num_args = 1..)]
-    pub query: Vec<String>,
+    #[command(flatten)]
+    pub query: QueryTerms,
     /// What to group by
-    #[arg(long, value_enum, default_value = "year")]
-    pub by: ByArg,
+    #[arg(long, default_value = "year", value_parser = PossibleValuesParser::new(Dimension::ALL.map(Dimension::name)))]
+    pub by: String,
     /// How many of several terms a paragraph needs
     #[arg(long = "match", value_enum, default_value = "all")]
     pub match_mode: TrendMatchArg,
@@ -361,98 +324,253 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Query file, one query per line (default: the shipped data/queries.txt)
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
+    /// Recorded runs of the whole query set (per thread)
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+    /// Unrecorded warm-up runs
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub warmup: u32,
+    /// Threads running the query set concurrently
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: u16,
+    /// Print JSON lines
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub paths: Paths,
+}
+
 impl ColorArg {
-    pub fn choice(self) -> ColorChoice {
+    pub fn enabled(self) -> bool {
         match self {
             ColorArg::Auto => ColorChoice::Auto,
             ColorArg::Always => ColorChoice::Always,
             ColorArg::Never => ColorChoice::Never,
         }
+        .enabled()
+    }
+}
+
+impl SearchArgs {
+    /// The prepared query and the page options.
+    pub fn request(&self) -> anyhow::Result<(Query, SearchOptions)> {
+        anyhow::ensure!(
+            self.all || self.limit >= 1,
+            "--limit must be at least 1 (use --all for every hit)"
+        );
+        let match_mode = match self.match_mode {
+            MatchArg::Fill => MatchMode::Fill,
+            MatchArg::All => MatchMode::All,
+            MatchArg::Any => MatchMode::Any,
+        };
+        let query = Query::parse(&self.query.text(), &self.filters.0, match_mode)?;
+        let options = SearchOptions {
+            limit: (!self.all).then_some(self.limit),
+            offset: self.offset,
+            sort: match self.sort {
+                SortArg::Score => SortOrder::Score,
+                SortArg::Year => SortOrder::YearAsc,
+                SortArg::YearDesc => SortOrder::YearDesc,
+            },
+            collapse: !self.no_collapse,
+            facets: self.facets,
+            ..SearchOptions::default()
+        };
+        Ok((query, options))
     }
 }
 
 impl TrendArgs {
-    pub fn request(&self) -> baogao::search::SearchRequest {
-        let query: Vec<String> = self.query.iter().map(|q| restore_hyphen(q)).collect();
+    /// The prepared query and the dimension to group by.
+    pub fn request(&self) -> anyhow::Result<(Query, Dimension)> {
         let mode = match self.match_mode {
             TrendMatchArg::All => MatchMode::All,
             TrendMatchArg::Any => MatchMode::Any,
         };
-        baogao::search::trend::request(&query.join(" "), mode)
+        let by = Dimension::from_name(&self.by)
+            .ok_or_else(|| anyhow::anyhow!("--by: unknown dimension '{}'", self.by))?;
+        Ok((Query::parse(&self.query.text(), &[], mode)?, by))
     }
+}
 
-    pub fn by(&self) -> baogao::search::trend::TrendBy {
-        use baogao::search::trend::TrendBy;
-        match self.by {
-            ByArg::Year => TrendBy::Year,
-            ByArg::County => TrendBy::County,
-            ByArg::City => TrendBy::City,
-            ByArg::Province => TrendBy::Province,
-            ByArg::Theme => TrendBy::Theme,
-            ByArg::Kind => TrendBy::Kind,
+impl IndexArgs {
+    pub fn request(&self) -> baogao::index::build::BuildOptions {
+        let mut options =
+            baogao::index::build::BuildOptions::new(&self.paths.corpus, &self.paths.index);
+        options.rebuild = self.rebuild;
+        options.strict = self.strict;
+        options.threads = self.threads.map_or(options.threads, usize::from);
+        options
+    }
+}
+
+impl BenchArgs {
+    pub fn request(&self) -> baogao::search::bench::BenchOptions {
+        baogao::search::bench::BenchOptions {
+            runs: self.runs as usize,
+            warmup: self.warmup as usize,
+            threads: usize::from(self.threads),
         }
     }
 }
 
 impl ExportArgs {
-    pub fn format(&self) -> baogao::export::ExportFormat {
+    pub fn request(&self) -> anyhow::Result<Option<Query>> {
+        Ok(match &self.query {
+            Some(text) => Some(Query::parse(text, &[], MatchMode::All)?),
+            None => None,
+        })
+    }
+
+    pub fn format(&self) -> baogao::output::export::ExportFormat {
         match self.format {
-            FormatArg::Ndjson => baogao::export::ExportFormat::Ndjson,
-            FormatArg::EsBulk => baogao::export::ExportFormat::EsBulk,
+            FormatArg::Ndjson => baogao::output::export::ExportFormat::Ndjson,
+            FormatArg::EsBulk => baogao::output::export::ExportFormat::EsBulk,
         }
     }
 }
 
-impl SearchArgs {
-    /// Validate the arguments into a search request.
-    pub fn request(&self) -> Result<SearchRequest, String> {
-        let query: Vec<String> = self.query.iter().map(|q| restore_hyphen(q)).collect();
-        let mut request = SearchRequest::new(query.join(" "));
-        request.limit = if self.all { None } else { Some(self.limit) };
-        if request.limit == Some(0) {
-            return Err("--limit must be at least 1 (use --all for every hit)".into());
+/// Parse the command line, and check its query terms for mistyped flags.
+pub fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(&args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let escaped = args.iter().skip(2).any(|a| a == "--");
+    let terms = match &cli.command {
+        Command::Search(a) => Some((&a.query, "search")),
+        Command::Trend(a) => Some((&a.query, "trend")),
+        _ => None,
+    };
+    if let Some((terms, name)) = terms
+        && !escaped
+        && let Some(flag) = terms.0.iter().find(|t| looks_like_flag(t))
+        && let Some(sub) = command.find_subcommand_mut(name)
+    {
+        return Err(unknown_flag(sub, flag));
+    }
+    Ok(cli)
+}
+
+/// `-x`, `-n5`, `--colour`: a flag, not a term to exclude (`-民办`).
+fn looks_like_flag(term: &str) -> bool {
+    term.starts_with("--")
+        || term
+            .strip_prefix('-')
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+/// clap's own "unexpected argument" error, with its tip when a flag of the
+/// subcommand is spelt alike.
+fn unknown_flag(sub: &mut clap::Command, flag: &str) -> clap::Error {
+    let name = flag.trim_start_matches('-');
+    let name = name.split('=').next().unwrap_or(name);
+    let similar = sub
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .map(|long| (strsim::jaro(name, long), long))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, long)| format!("--{long}"));
+    let usage = sub.render_usage();
+    let mut err = clap::Error::new(ErrorKind::UnknownArgument).with_cmd(sub);
+    err.insert(
+        ContextKind::InvalidArg,
+        ContextValue::String(flag.to_string()),
+    );
+    match similar {
+        Some(long) => {
+            err.insert(ContextKind::SuggestedArg, ContextValue::String(long));
         }
-        request.offset = self.offset;
-        request.match_mode = match self.match_mode {
-            MatchArg::Fill => MatchMode::Fill,
-            MatchArg::All => MatchMode::All,
-            MatchArg::Any => MatchMode::Any,
-        };
-        request.sort = match self.sort {
-            SortArg::Score => SortOrder::Score,
-            SortArg::Year => SortOrder::YearAsc,
-            SortArg::YearDesc => SortOrder::YearDesc,
-        };
-        request.collapse = !self.no_collapse;
-        request.facets = self.facets;
-        let text = |v: &Option<String>| {
-            v.as_ref()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
-        if let Some(v) = text(&self.county) {
-            request.filters.push(Filter::County(v));
+        None => {
+            err.insert(
+                ContextKind::Suggested,
+                ContextValue::StyledStrs(vec![
+                    format!("to search for a term that starts with '-', put '--' before the query: '-- {flag}'").into(),
+                ]),
+            );
         }
-        if let Some(v) = text(&self.city) {
-            request.filters.push(Filter::City(v));
+    }
+    err.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_args(args: &[&str]) -> Result<Cli, clap::Error> {
+        parse(
+            std::iter::once("baogao")
+                .chain(args.iter().copied())
+                .map(OsString::from)
+                .collect(),
+        )
+    }
+
+    fn search(args: &[&str]) -> SearchArgs {
+        match parse_args(args).map(|c| c.command) {
+            Ok(Command::Search(a)) => a,
+            other => panic!("{args:?}: {other:?}"),
         }
-        if let Some(v) = text(&self.province) {
-            request.filters.push(Filter::Province(v));
-        }
-        if let Some(v) = text(&self.theme) {
-            request.filters.push(Filter::Theme(v));
-        }
-        if let Some(v) = &self.year {
-            let range = YearRange::parse(v.trim()).map_err(|e| format!("--year: {e}"))?;
-            request.filters.push(Filter::Year(range));
-        }
-        if let Some(kind) = self.kind {
-            request.filters.push(Filter::Kind(match kind {
-                KindArg::Review => Kind::Review,
-                KindArg::Plan => Kind::Plan,
-                KindArg::Other => Kind::Other,
-            }));
-        }
-        Ok(request)
+    }
+
+    #[test]
+    fn terms_may_start_with_a_dash_and_flags_still_parse_after_them() {
+        let a = search(&["search", "学前教育", "-民办", "--json", "-n", "5"]);
+        assert_eq!(a.query.0, vec!["学前教育", "-民办"]);
+        assert!(a.json);
+        assert_eq!(a.limit, 5);
+        let a = search(&["search", "--", "-民办", "学前教育"]);
+        assert_eq!(a.query.0, vec!["-民办", "学前教育"]);
+        let a = search(&["search", "-n5", "教育"]);
+        assert_eq!(
+            (a.limit, a.query.0.as_slice()),
+            (5, &["教育".to_string()][..])
+        );
+    }
+
+    #[test]
+    fn mistyped_flags_are_errors_with_a_tip() {
+        let err = parse_args(&["search", "教育", "-x"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnknownArgument);
+        assert!(err.to_string().contains("'-x'"), "{err}");
+        let err = parse_args(&["search", "教育", "--colour", "never"]).unwrap_err();
+        assert!(err.to_string().contains("--color"), "{err}");
+        assert_eq!(
+            parse_args(&["search", "教育", "-h"]).unwrap_err().kind(),
+            ErrorKind::DisplayHelp
+        );
+        assert_eq!(
+            parse_args(&["index", "-h"]).unwrap_err().kind(),
+            ErrorKind::DisplayHelp
+        );
+        let err = parse_args(&["serach", "教育"]).unwrap_err();
+        assert!(err.to_string().contains("search"), "{err}");
+        let err = parse_args(&["search"]).unwrap_err();
+        assert!(err.to_string().contains("<QUERY...>"), "{err}");
+    }
+
+    #[test]
+    fn filter_flags_come_from_the_dimensions() {
+        let a = search(&[
+            "search",
+            "教育",
+            "--county",
+            "青田县",
+            "--year",
+            "2020..",
+            "--kind",
+            "plan",
+        ]);
+        assert_eq!(a.filters.0.len(), 3);
+        assert!(parse_args(&["search", "教育", "--kind", "draft"]).is_err());
+        assert!(parse_args(&["search", "教育", "--year", "20x"]).is_err());
     }
 }

@@ -1,12 +1,35 @@
-//! The library's error type.
+//! The library's error type, at the bottom of the layers: it names no other
+//! module of the crate, so every layer can return it.
 //!
 //! Every error a user can cause (bad query, missing corpus, an index from
 //! another version, a locked index) has its own variant with a message that
 //! says what to do; the binary prints it as one `baogao: …` line and exits 2.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A query that could not be parsed or resolved. Defined here rather than
+/// in `search::query` so that [`Error`] can carry it without importing
+/// upwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    pub message: String,
+    /// 1-based character position in the query, where it applies.
+    pub position: Option<usize>,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "bad query at character {p}: {}", self.message),
+            None => write!(f, "bad query: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -49,7 +72,7 @@ pub enum Error {
     IndexLocked { path: PathBuf, lock: PathBuf },
 
     #[error("{0}")]
-    Query(#[from] crate::search::query::QueryError),
+    Query(#[from] QueryError),
 
     #[error("{path}: {message}")]
     Themes { path: String, message: String },

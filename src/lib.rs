@@ -1,26 +1,27 @@
 //! baogao (报告): full-text search over Chinese government reports.
 //!
-//! The library does all the work; `src/main.rs` only parses arguments and
-//! dispatches. One module per concern:
+//! The library does all the work; `src/main.rs` only parses arguments,
+//! calls it and hands the result to a printer. One module per layer, each
+//! using only the layers listed before it (a test reads the `use crate::`
+//! lines to keep it so):
 //!
-//! * [`corpus`]: walk a folder of reports, decode them (UTF-8, GB18030),
-//!   split them into paragraphs with heading paths, tag them;
-//! * [`analysis`]: normalisation and the two tokenizers (jieba words for
-//!   ranking, character bigrams for grep-exact recall);
-//! * [`index`]: the tantivy schema, building and incremental updates;
-//! * [`check`]: what a corpus will be tagged with, and its problems;
-//! * [`search`]: the query language, planning, collection, snippets,
-//!   facets and trends;
-//! * [`export`]: paragraphs as NDJSON or Elasticsearch bulk for other engines;
-//! * [`output`]: terminal and JSON rendering;
-//! * [`bench`]: in-process query latency and throughput.
+//! * [`error`]: the error type every layer returns;
+//! * [`analysis`]: normalisation, the two tokenizers (jieba words for
+//!   ranking, character bigrams for grep-exact recall), themes;
+//! * [`corpus`]: walk a folder of reports, decode them, split them into
+//!   paragraph [records](corpus::record), tag them; `check`;
+//! * [`index`]: the tantivy schema, records in and out of documents,
+//!   building and incremental updates;
+//! * [`search`]: the query language, prepared queries, the [`Engine`]
+//!   (search, facets, trends, export), latency benchmarks;
+//! * [`output`]: terminal, JSON and export rendering, build progress.
+//!
+//! [`Engine`]: search::Engine
+
+pub mod error;
 
 pub mod analysis;
-pub mod bench;
-pub mod check;
 pub mod corpus;
-pub mod error;
-pub mod export;
 pub mod index;
 pub mod output;
 pub mod search;

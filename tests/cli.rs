@@ -488,3 +488,92 @@ fn excluded_terms_and_flags_after_the_query() {
         .code(0)
         .stdout(predicate::str::contains("【双减】"));
 }
+
+#[test]
+fn help_and_mistyped_arguments_are_clap_s_own() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let bin = || assert_cmd::Command::cargo_bin("baogao").expect("binary");
+    // Help on every subcommand, before or after a query.
+    for args in [
+        vec!["search", "-h"],
+        vec!["search", "教育", "-h"],
+        vec!["index", "-h"],
+        vec!["trend", "--help"],
+        vec!["check", "-h"],
+        vec!["export", "-h"],
+        vec!["bench", "-h"],
+    ] {
+        let output = bin().args(&args).output().expect("run");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("Usage: baogao"), "{args:?}: {stdout}");
+    }
+    let help = bin().args(["search", "--help"]).output().expect("run");
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains("year:2020..2023"),
+        "search --help summarises the query syntax"
+    );
+    // An unknown flag among the terms is an error naming it.
+    let output = ws.cmd("search").args(["教育", "-x"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_text(&output);
+    assert!(stderr.contains("'-x'"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(output.stdout.is_empty());
+    let output = ws
+        .cmd("search")
+        .args(["教育", "--colour", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_text(&output).contains("'--color'"),
+        "{}",
+        stderr_text(&output)
+    );
+    let output = bin().args(["serach", "教育"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_text(&output).contains("'search'"),
+        "{}",
+        stderr_text(&output)
+    );
+    let output = bin().arg("search").output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_text(&output).contains("<QUERY"),
+        "{}",
+        stderr_text(&output)
+    );
+    // A leading dash with a non-ASCII term excludes it, after the first
+    // term or after `--`.
+    for args in [
+        vec!["学前教育", "-民办", "--json", "--all", "--no-collapse"],
+        vec![
+            "--json",
+            "--all",
+            "--no-collapse",
+            "--",
+            "-民办",
+            "学前教育",
+        ],
+    ] {
+        let output = ws.cmd("search").args(&args).output().expect("run");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr_text(&output)
+        );
+        let lines = json_lines(&output.stdout);
+        assert!(!hits(&lines).is_empty());
+        for hit in hits(&lines) {
+            let text = hit["text"].as_str().unwrap();
+            assert!(
+                text.contains("学前教育") && !text.contains("民办"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -3,13 +3,12 @@
 //! random texts and queries; the parser and the decoder never panic.
 
 use baogao::analysis::normalize::normalize;
+use baogao::corpus::Report;
 use baogao::corpus::decode::Encoding;
-use baogao::corpus::split::{Paragraph, Role};
-use baogao::corpus::tags::{ParagraphTags, ReportTags};
-use baogao::corpus::{Report, TaggedParagraph};
-use baogao::index;
+use baogao::corpus::record::{Paragraph, Record, Role, Tags};
+use baogao::corpus::tags::ReportTags;
 use baogao::search::snippet::make_snippet;
-use baogao::search::{self, MatchMode, SearchRequest};
+use baogao::search::{Engine, MatchMode, Query, SearchOptions};
 use proptest::prelude::*;
 
 /// Characters chosen so that matches are frequent and every normalisation
@@ -37,17 +36,19 @@ fn report(texts: &[String]) -> Report {
         paragraphs: texts
             .iter()
             .enumerate()
-            .map(|(i, t)| TaggedParagraph {
-                para: Paragraph {
-                    ordinal: i as u32 + 1,
+            .map(|(i, t)| Record {
+                paragraph: Paragraph {
+                    file: "r.txt".into(),
+                    number: i as u32 + 1,
                     line: i as u32 + 1,
+                    page: None,
                     text: baogao::corpus::split::clean_text(t),
                     headings: Vec::new(),
                     role: Role::Body,
                 },
-                tags: ParagraphTags::default(),
+                tags: Tags::default(),
             })
-            .filter(|p| !p.para.text.is_empty())
+            .filter(|p| !p.paragraph.text.is_empty())
             .collect(),
     }
 }
@@ -109,11 +110,12 @@ proptest! {
     ) {
         let report = report(&texts);
         prop_assume!(!report.paragraphs.is_empty());
-        let handle = index::in_memory(std::slice::from_ref(&report), Vec::new(), 1).unwrap();
+        let engine = Engine::in_memory(std::slice::from_ref(&report), Vec::new(), 1).unwrap();
+        let every = SearchOptions { limit: None, collapse: false, ..SearchOptions::default() };
         // Queries: the random ones, and substrings of the texts themselves.
         let mut all: Vec<String> = queries;
         for p in report.paragraphs.iter().take(6) {
-            let chars: Vec<char> = p.para.text.chars().collect();
+            let chars: Vec<char> = p.paragraph.text.chars().collect();
             let n = chars.len().min(4);
             all.push(chars[chars.len() - n..].iter().collect());
         }
@@ -122,20 +124,19 @@ proptest! {
             if needle.is_empty() || !needle.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let mut request = SearchRequest::new(format!("\"{}\"", raw.replace('"', "")));
-            request.limit = None;
-            request.collapse = false;
-            request.match_mode = MatchMode::All;
-            let results = search::search(&handle, &request);
+            let text = format!("\"{}\"", raw.replace('"', ""));
+            let results = Query::parse(&text, &[], MatchMode::All)
+                .map_err(baogao::Error::from)
+                .and_then(|query| engine.search(&query, &every));
             prop_assert!(results.is_ok(), "query {:?}: {:?}", raw, results.err());
             let results = results.unwrap();
-            let mut got: Vec<u64> = results.hits.iter().map(|h| h.location.paragraph).collect();
+            let mut got: Vec<u64> = results.hits.iter().map(|h| u64::from(h.record.paragraph.number)).collect();
             got.sort_unstable();
             let expected: Vec<u64> = report
                 .paragraphs
                 .iter()
-                .filter(|p| normalize(&p.para.text).contains(&needle))
-                .map(|p| u64::from(p.para.ordinal))
+                .filter(|p| normalize(&p.paragraph.text).contains(&needle))
+                .map(|p| u64::from(p.paragraph.number))
                 .collect();
             prop_assert_eq!(got, expected, "query {:?}", raw);
         }

@@ -4,82 +4,60 @@
 
 mod common;
 
-use baogao::corpus::{self, Report, TaggedParagraph, tags::Tagger};
-use baogao::index::{self, IndexHandle};
-use baogao::search::MatchMode;
-use baogao::search::query::{self, Filter};
-use baogao::search::trend::{self, TrendBy};
+use baogao::corpus::record::Dimension;
+use baogao::corpus::{Report, tags::Tagger};
+use baogao::search::query;
+use baogao::search::{Engine, MatchMode};
 use common::{Rng, Workspace, json_lines, random_substrings};
 use std::collections::BTreeSet;
 
 fn seed_reports() -> Vec<Report> {
-    let dir = common::root().join("corpus");
-    let tagger = Tagger::for_corpus(&dir, None).unwrap();
-    corpus::walk(&dir)
-        .unwrap()
-        .files
-        .iter()
-        .map(|f| corpus::load_report(f, &tagger).unwrap())
-        .collect()
+    common::load_reports(&common::root().join("corpus"))
 }
 
-/// Does a paragraph pass a filter? The reference semantics of filters.
-fn passes(report: &Report, p: &TaggedParagraph, filter: &Filter) -> bool {
-    let t = &report.tags;
-    match filter {
-        Filter::County(v) => t.county_name() == v,
-        Filter::City(v) => t.city_name() == v,
-        Filter::Province(v) => t.province_name() == v,
-        Filter::Theme(v) => p.tags.themes.contains(v),
-        Filter::Kind(k) => p.tags.kind == *k,
-        Filter::Year(range) => match (p.tags.year_from, p.tags.year_to) {
-            (Some(from), Some(to)) => range.overlaps(from as u64, to as u64),
-            _ => false,
-        },
-    }
-}
-
-/// The paragraphs a query matches, by brute force over the reports.
+/// The paragraphs a query matches, by brute force over the reports (the
+/// reference semantics of terms and filters).
 fn reference(reports: &[Report], query: &str) -> BTreeSet<(String, u64)> {
     let node = query::parse(query).unwrap();
     let mut out = BTreeSet::new();
     for report in reports {
-        for p in &report.paragraphs {
-            if node.matches(&p.para.text, &|f| passes(report, p, f)) {
-                out.insert((report.file.clone(), u64::from(p.para.ordinal)));
+        for r in &report.paragraphs {
+            if node.matches(&r.paragraph.text, &|f| f.passes(&r.tags)) {
+                out.insert((report.file.clone(), u64::from(r.paragraph.number)));
             }
         }
     }
     out
 }
 
-fn hit_set(handle: &IndexHandle, query: &str) -> BTreeSet<(String, u64)> {
-    common::exact_hits(handle, query).into_iter().collect()
+fn hit_set(engine: &Engine, query: &str) -> BTreeSet<(String, u64)> {
+    common::exact_hits(engine, query).into_iter().collect()
 }
 
 #[test]
 fn the_issue_example_returns_exactly_what_it_says() {
     let reports = seed_reports();
-    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+    let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
     let query = "学前教育 -民办 province:浙江省 year:2022..2024";
     let expected = reference(&reports, query);
     assert!(!expected.is_empty());
-    assert_eq!(hit_set(&handle, query), expected);
+    assert_eq!(hit_set(&engine, query), expected);
     // Spelled out, to be sure the reference means what the issue means.
-    for (file, ordinal) in &expected {
+    for (file, number) in &expected {
         let report = reports.iter().find(|r| &r.file == file).unwrap();
-        let p = &report.paragraphs[*ordinal as usize - 1];
-        assert!(p.para.text.contains("学前教育") && !p.para.text.contains("民办"));
-        assert_eq!(report.tags.province_name(), "浙江省");
-        let (from, to) = (p.tags.year_from.unwrap(), p.tags.year_to.unwrap());
-        assert!(from <= 2024 && to >= 2022);
+        let r = &report.paragraphs[*number as usize - 1];
+        let text = &r.paragraph.text;
+        assert!(text.contains("学前教育") && !text.contains("民办"));
+        assert_eq!(r.tags.place.province.as_deref(), Some("浙江省"));
+        let years = r.tags.years.unwrap();
+        assert!(years.from <= 2024 && years.to >= 2022);
     }
 }
 
 #[test]
 fn operators_and_filters_match_the_reference_semantics() {
     let reports = seed_reports();
-    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+    let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
     let fixed = [
         "学前教育 普惠",
         "学前教育 OR 幼儿园",
@@ -102,7 +80,7 @@ fn operators_and_filters_match_the_reference_semantics() {
     ];
     let texts: Vec<&str> = reports
         .iter()
-        .flat_map(|r| r.paragraphs.iter().map(|p| p.para.text.as_str()))
+        .flat_map(|r| r.paragraphs.iter().map(|p| p.paragraph.text.as_str()))
         .collect();
     let words = random_substrings(&texts, 120, 41);
     let mut queries: Vec<String> = fixed.iter().map(|q| q.to_string()).collect();
@@ -127,7 +105,7 @@ fn operators_and_filters_match_the_reference_semantics() {
     }
     for query in &queries {
         assert_eq!(
-            hit_set(&handle, query),
+            hit_set(&engine, query),
             reference(&reports, query),
             "query {query:?}"
         );
@@ -202,7 +180,7 @@ fn facet_counts_add_up_to_the_total() {
 #[test]
 fn trend_buckets_add_up_to_the_total() {
     let reports = seed_reports();
-    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+    let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
     for query in [
         "教育",
         "学前教育",
@@ -210,27 +188,17 @@ fn trend_buckets_add_up_to_the_total() {
         "县中崛起",
         "教育 kind:plan",
     ] {
-        for by in [
-            TrendBy::Year,
-            TrendBy::County,
-            TrendBy::City,
-            TrendBy::Province,
-            TrendBy::Kind,
-        ] {
-            let t = trend::trend(&handle, &trend::request(query, MatchMode::All), by).unwrap();
+        let prepared = common::query(query, MatchMode::All);
+        for by in Dimension::ALL.into_iter().filter(|d| !d.is_multi_valued()) {
+            let t = engine.trend(&prepared, by).unwrap();
             let sum: u64 = t.buckets.iter().map(|b| b.hits).sum();
             assert_eq!(sum, t.total, "{query} by {by:?}");
-            assert_eq!(t.total as usize, hit_set(&handle, query).len());
+            assert_eq!(t.total as usize, hit_set(&engine, query).len());
             for b in &t.buckets {
                 assert!(b.hits <= b.paragraphs, "{query} {by:?} {b:?}");
             }
         }
-        let years = trend::trend(
-            &handle,
-            &trend::request(query, MatchMode::All),
-            TrendBy::Year,
-        )
-        .unwrap();
+        let years = engine.trend(&prepared, Dimension::Year).unwrap();
         let labels: Vec<u64> = years
             .buckets
             .iter()
@@ -326,18 +294,16 @@ fn export_round_trips_every_paragraph_once_with_its_tags() {
             .iter()
             .find(|r| r.file == doc["file"].as_str().unwrap())
             .unwrap();
-        let p = &report.paragraphs[doc["paragraph"].as_u64().unwrap() as usize - 1];
-        assert_eq!(doc["text"], p.para.text.as_str());
+        let r = &report.paragraphs[doc["paragraph"].as_u64().unwrap() as usize - 1];
+        let p = &r.tags;
+        assert_eq!(doc["text"], r.paragraph.text.as_str());
+        assert_eq!(doc["county"].as_str(), p.place.county.as_deref());
+        assert_eq!(doc["province"].as_str(), p.place.province.as_deref());
         assert_eq!(
-            doc["county"].as_str().unwrap_or(""),
-            report.tags.county_name()
+            doc["year"].as_i64().map(|y| y as i32),
+            p.years.map(|y| y.year)
         );
-        assert_eq!(
-            doc["province"].as_str().unwrap_or(""),
-            report.tags.province_name()
-        );
-        assert_eq!(doc["year"].as_i64().map(|y| y as i32), p.tags.year);
-        assert_eq!(doc["kind"], p.tags.kind.name());
+        assert_eq!(doc["kind"], p.kind.name());
         let themes: Vec<&str> = doc["themes"]
             .as_array()
             .unwrap()
@@ -346,10 +312,10 @@ fn export_round_trips_every_paragraph_once_with_its_tags() {
             .collect();
         assert_eq!(
             themes,
-            p.tags.themes.iter().map(String::as_str).collect::<Vec<_>>()
+            p.themes.iter().map(String::as_str).collect::<Vec<_>>()
         );
         let words = doc["words"].as_str().unwrap();
-        if p.para.text.contains("学前教育") {
+        if r.paragraph.text.contains("学前教育") {
             assert!(
                 words.split(' ').any(|w| w == "学前教育" || w == "学前"),
                 "{words}"
@@ -363,8 +329,8 @@ fn export_round_trips_every_paragraph_once_with_its_tags() {
         .output()
         .unwrap();
     let narrowed = json_lines(&narrowed.stdout);
-    let handle = index::in_memory(&reports, Tagger::default().theme_names(), 1).unwrap();
-    let expected = hit_set(&handle, "学前教育 -民办");
+    let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 1).unwrap();
+    let expected = hit_set(&engine, "学前教育 -民办");
     let got: BTreeSet<(String, u64)> = narrowed
         .iter()
         .map(|d| {

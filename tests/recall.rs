@@ -5,8 +5,7 @@
 
 mod common;
 
-use baogao::corpus::{self, tags::Tagger};
-use baogao::index::{self, IndexHandle};
+use baogao::search::Engine;
 use common::{Workspace, containing, exact_hits, json_lines, paragraphs, random_substrings};
 use std::path::Path;
 
@@ -54,20 +53,13 @@ const QUERIES: &[&str] = &[
     "青田",
 ];
 
-fn open_in_memory(corpus_dir: &Path) -> IndexHandle {
-    let tagger = Tagger::for_corpus(corpus_dir, None).expect("tagger");
-    let walk = corpus::walk(corpus_dir).expect("walk");
-    let reports: Vec<_> = walk
-        .files
-        .iter()
-        .filter_map(|f| corpus::load_report(f, &tagger).ok())
-        .collect();
-    index::in_memory(&reports, Vec::new(), 2).expect("index")
+fn open_in_memory(corpus_dir: &Path) -> Engine {
+    common::engine_for(corpus_dir)
 }
 
 /// The hit set of one literal, quoted so that it is taken as one term.
-fn hit_set(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
-    exact_hits(handle, &format!("\"{query}\""))
+fn hit_set(engine: &Engine, query: &str) -> Vec<(String, u64)> {
+    exact_hits(engine, &format!("\"{query}\""))
 }
 
 fn check_corpus(corpus_dir: &Path, extra_random: usize, seed: u64) -> usize {

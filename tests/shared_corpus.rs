@@ -6,9 +6,7 @@
 mod common;
 
 use baogao::analysis::normalize::normalize;
-use baogao::corpus::{self, tags::Tagger};
-use baogao::index;
-use baogao::search::{self, SearchRequest};
+use baogao::search::{Engine, MatchMode, Query, SearchOptions};
 use common::{Rng, random_substrings};
 
 #[test]
@@ -16,16 +14,9 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
     let Some(shared) = common::shared() else {
         return;
     };
-    let corpus_dir = shared.join("corpus");
-    let tagger = Tagger::for_corpus(&corpus_dir, None).expect("tagger");
-    let walk = corpus::walk(&corpus_dir).expect("walk");
-    let reports: Vec<_> = walk
-        .files
-        .iter()
-        .filter_map(|f| corpus::load_report(f, &tagger).ok())
-        .collect();
+    let reports = common::load_reports(&shared.join("corpus"));
     assert!(reports.len() > 3000, "{} reports", reports.len());
-    let handle = index::in_memory(&reports, Vec::new(), 2).expect("index");
+    let engine = Engine::in_memory(&reports, Vec::new(), 2).expect("index");
 
     let paragraphs: Vec<(String, u64, String)> = reports
         .iter()
@@ -33,8 +24,8 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
             r.paragraphs.iter().map(|p| {
                 (
                     r.file.clone(),
-                    u64::from(p.para.ordinal),
-                    normalize(&p.para.text),
+                    u64::from(p.paragraph.number),
+                    normalize(&p.paragraph.text),
                 )
             })
         })
@@ -57,7 +48,7 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
             .map(|(f, o, _)| (f.clone(), *o))
             .collect();
         expected.sort();
-        let got = common::exact_hits(&handle, &format!("\"{query}\""));
+        let got = common::exact_hits(&engine, &format!("\"{query}\""));
         assert_eq!(got.len(), expected.len(), "{query}");
         assert_eq!(got, expected, "{query}");
     }
@@ -100,9 +91,14 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
             }
         }
         let query = parts.join(if i % 2 == 0 { " " } else { "" });
-        let mut request = SearchRequest::new(query.clone());
-        request.facets = i % 5 == 0;
-        match search::search(&handle, &request) {
+        let options = SearchOptions {
+            facets: i % 5 == 0,
+            ..SearchOptions::default()
+        };
+        let outcome = Query::parse(&query, &[], MatchMode::Fill)
+            .map_err(baogao::Error::from)
+            .and_then(|prepared| engine.search(&prepared, &options));
+        match outcome {
             Ok(results) => {
                 assert!(results.hits.len() <= 10);
                 count += 1;

@@ -3,7 +3,8 @@
 
 mod common;
 
-use baogao::corpus::{self, Report, tags::Kind, tags::TagSource, tags::Tagger};
+use baogao::corpus::record::{Kind, Record};
+use baogao::corpus::{Report, tags::TagSource};
 use common::{Workspace, json_lines};
 use std::path::Path;
 
@@ -29,18 +30,25 @@ fn neutral_seed_workspace() -> Workspace {
 }
 
 fn load(dir: &Path) -> Vec<Report> {
-    let tagger = Tagger::for_corpus(dir, None).unwrap();
-    corpus::walk(dir)
-        .unwrap()
-        .files
-        .iter()
-        .map(|f| corpus::load_report(f, &tagger).unwrap())
-        .collect()
+    common::load_reports(dir)
 }
 
 fn place(report: &Report) -> (&str, &str, &str) {
+    fn name(t: &Option<baogao::corpus::tags::Tagged<String>>) -> &str {
+        t.as_ref().map_or("", |t| t.value.as_str())
+    }
     let t = &report.tags;
-    (t.county_name(), t.city_name(), t.province_name())
+    (name(&t.county), name(&t.city), name(&t.province))
+}
+
+/// A paragraph's year.
+fn year(r: &Record) -> Option<i32> {
+    r.tags.years.map(|y| y.year)
+}
+
+/// A paragraph's span of years.
+fn span(r: &Record) -> (Option<i32>, Option<i32>) {
+    (r.tags.years.map(|y| y.from), r.tags.years.map(|y| y.to))
 }
 
 fn by_file<'a>(reports: &'a [Report], file: &str) -> &'a Report {
@@ -104,15 +112,15 @@ fn without_the_manifest_the_bundled_corpus_is_tagged_the_same() {
     let start = qingtian
         .paragraphs
         .iter()
-        .position(|p| p.para.text == "二、2025年工作思路")
+        .position(|p| p.paragraph.text == "二、2025年工作思路")
         .expect("the 2025 heading");
     assert!(qingtian.paragraphs.len() > start + 3);
     for p in &qingtian.paragraphs[start..] {
-        assert_eq!(p.tags.year, Some(2025), "{}", p.para.text);
-        assert_eq!(p.tags.kind, Kind::Plan, "{}", p.para.text);
+        assert_eq!(year(p), Some(2025), "{}", p.paragraph.text);
+        assert_eq!(p.tags.kind, Kind::Plan, "{}", p.paragraph.text);
     }
     for p in &qingtian.paragraphs[..start] {
-        assert_eq!(p.tags.year, Some(2024), "{}", p.para.text);
+        assert_eq!(year(p), Some(2024), "{}", p.paragraph.text);
     }
     assert!(
         qingtian.paragraphs[1..start]
@@ -132,20 +140,20 @@ fn five_year_plan_sections_keep_their_span() {
         jingyu
             .paragraphs
             .iter()
-            .filter(move |p| p.para.headings.iter().any(|h| h.title.contains(heading)))
+            .filter(move |p| p.paragraph.headings.iter().any(|h| h.contains(heading)))
     };
     for p in under("十三五") {
-        assert_eq!((p.tags.year_from, p.tags.year_to), (Some(2016), Some(2020)));
-        assert_eq!(p.tags.year, Some(2020));
+        assert_eq!(span(p), (Some(2016), Some(2020)));
+        assert_eq!(year(p), Some(2020));
         assert_eq!(p.tags.kind, Kind::Review);
     }
     for p in under("十四五") {
-        assert_eq!((p.tags.year_from, p.tags.year_to), (Some(2021), Some(2025)));
-        assert_eq!(p.tags.year, Some(2021));
+        assert_eq!(span(p), (Some(2021), Some(2025)));
+        assert_eq!(year(p), Some(2021));
         assert_eq!(p.tags.kind, Kind::Plan);
     }
     for p in under("四、2021年工作安排") {
-        assert_eq!((p.tags.year, p.tags.kind), (Some(2021), Kind::Plan));
+        assert_eq!((year(p), p.tags.kind), (Some(2021), Kind::Plan));
     }
     for p in under("三、存在主要问题") {
         assert_eq!(p.tags.kind, Kind::Other);
@@ -193,13 +201,13 @@ fn national_reports_are_national_with_their_years() {
             report.file
         );
         for p in &report.paragraphs {
-            let (from, to) = (p.tags.year_from.unwrap(), p.tags.year_to.unwrap());
+            let (from, to) = (span(p).0.unwrap(), span(p).1.unwrap());
             assert!(
                 from <= to && to <= delivered + 5 && from >= 1949,
                 "{}: {from}..{to}",
                 report.file
             );
-            if p.tags.kind == Kind::Plan && p.tags.year == Some(delivered) {
+            if p.tags.kind == Kind::Plan && year(p) == Some(delivered) {
                 plan_years_seen += 1;
             }
         }
@@ -213,7 +221,7 @@ fn national_reports_are_national_with_their_years() {
     let kinds_years: std::collections::BTreeSet<(Kind, Option<i32>)> = r2010
         .paragraphs
         .iter()
-        .map(|p| (p.tags.kind, p.tags.year))
+        .map(|p| (p.tags.kind, year(p)))
         .collect();
     assert!(kinds_years.contains(&(Kind::Review, Some(2009))));
     assert!(kinds_years.contains(&(Kind::Plan, Some(2010))));
@@ -235,7 +243,7 @@ fn provincial_reports_get_their_province_and_no_county() {
         let dated: Vec<(Kind, Option<i32>)> = report
             .paragraphs
             .iter()
-            .map(|p| (p.tags.kind, p.tags.year))
+            .map(|p| (p.tags.kind, year(p)))
             .collect();
         assert!(
             dated.contains(&(Kind::Review, Some(review))),

@@ -13,13 +13,13 @@ fuzz_target!(|data: &[u8]| {
     assert!(!decoded.text.contains('\r'));
     let paragraphs = split::split_paragraphs(&decoded.text);
     for (i, p) in paragraphs.iter().enumerate() {
-        assert_eq!(p.ordinal as usize, i + 1);
+        assert_eq!(p.number as usize, i + 1);
         assert!(!p.text.is_empty());
         assert_eq!(p.text.trim(), p.text);
         assert!(p.text.chars().count() <= split::MAX_PARAGRAPH_CHARS);
         for h in tags::years::own_path(p) {
-            let _ = tags::years::find_span(&h.title, Some(2024));
-            let _ = tags::kind::of_text(&h.title);
+            let _ = tags::years::find_span(h, Some(2024));
+            let _ = tags::kind::of_text(h);
         }
     }
     let _ = tags::years::report_year("f.txt", "", &paragraphs);

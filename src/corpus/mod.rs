@@ -5,17 +5,22 @@
 //! * [`decode`] turns bytes into text or a reason to skip the file;
 //! * [`split`] cuts text into paragraphs with their heading paths;
 //! * [`manifest`] and [`tags`] say which county, year, kind and themes each
-//!   report and paragraph belongs to.
+//!   report and paragraph belongs to;
+//! * [`record`] is the paragraph record everything above this layer uses;
+//! * [`check`] reports what a corpus will be tagged with, and its problems.
 //!
 //! Nothing here stops at a bad file: every problem becomes a [`Problem`]
 //! that the caller reports and counts, and the rest of the corpus is read.
 
+pub mod check;
 pub mod decode;
 pub mod manifest;
+pub mod record;
 pub mod split;
 pub mod tags;
 
 use crate::error::{Error, Result};
+use record::Record;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -183,14 +188,7 @@ pub struct Report {
     pub encoding: decode::Encoding,
     pub lossy_lines: usize,
     pub tags: tags::ReportTags,
-    pub paragraphs: Vec<TaggedParagraph>,
-}
-
-/// A paragraph with its tags.
-#[derive(Debug, Clone)]
-pub struct TaggedParagraph {
-    pub para: split::Paragraph,
-    pub tags: tags::ParagraphTags,
+    pub paragraphs: Vec<Record>,
 }
 
 /// Hash of a file's content, as stored in the index state.
@@ -227,12 +225,15 @@ pub fn report_from_text(
     decoded: decode::Decoded,
     tagger: &tags::Tagger,
 ) -> Report {
-    let paragraphs = split::split_paragraphs(&decoded.text);
+    let mut paragraphs = split::split_paragraphs(&decoded.text);
+    for paragraph in &mut paragraphs {
+        paragraph.file.clone_from(&file.rel);
+    }
     let (tags, paragraph_tags) = tagger.tag(&file.rel, &decoded.text, &paragraphs);
     let paragraphs = paragraphs
         .into_iter()
         .zip(paragraph_tags)
-        .map(|(para, tags)| TaggedParagraph { para, tags })
+        .map(|(paragraph, tags)| Record { paragraph, tags })
         .collect();
     Report {
         file: file.rel.clone(),

@@ -28,6 +28,11 @@
 //! Paragraphs longer than [`MAX_PARAGRAPH_CHARS`] (a 40 MB single line) are cut
 //! into overlapping pieces, so that no literal of up to
 //! [`MAX_LITERAL_CHARS`] characters is lost at a cut.
+//!
+//! The output is the corpus layer's [`Paragraph`] record, with its file
+//! left for the caller to fill in.
+
+use super::record::{Paragraph, Role};
 
 /// Paragraphs longer than this many characters are cut into pieces.
 pub const MAX_PARAGRAPH_CHARS: usize = 10_000;
@@ -37,78 +42,16 @@ pub const MAX_LITERAL_CHARS: usize = 256;
 /// Headings are shown and stored at most this long.
 const MAX_HEADING_CHARS: usize = 60;
 
-/// What a paragraph is to the reader.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Body,
-    /// A bare heading line: context for the paragraphs under it.
-    Heading,
-    /// A photo caption (▲…).
-    Caption,
-}
-
-impl Role {
-    pub fn as_u64(self) -> u64 {
-        match self {
-            Role::Body => 0,
-            Role::Heading => 1,
-            Role::Caption => 2,
-        }
-    }
-
-    pub fn from_u64(value: u64) -> Role {
-        match value {
-            1 => Role::Heading,
-            2 => Role::Caption,
-            _ => Role::Body,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Body => "body",
-            Role::Heading => "heading",
-            Role::Caption => "caption",
-        }
-    }
-}
-
-/// A heading in a paragraph's path.
+/// A heading on the splitter's stack: its nesting depth (smaller is
+/// outer; see [`heading_marker`]) and its title.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
-    /// Nesting depth: smaller is outer. See [`heading_marker`].
-    pub level: u8,
-    pub title: String,
+struct Heading {
+    level: u8,
+    title: String,
 }
 
-/// A paragraph as found in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Paragraph {
-    /// 1-based position among the file's paragraphs.
-    pub ordinal: u32,
-    /// 1-based line of the file where the paragraph starts.
-    pub line: u32,
-    /// The text, trimmed, with whitespace runs collapsed to one space.
-    pub text: String,
-    /// The headings above this paragraph, outermost first. A numbered
-    /// paragraph's own lead sentence is the last element.
-    pub headings: Vec<Heading>,
-    pub role: Role,
-}
-
-impl Paragraph {
-    /// The heading path joined for display and storage.
-    pub fn heading_path(&self) -> String {
-        join_headings(&self.headings)
-    }
-}
-
-pub fn join_headings(headings: &[Heading]) -> String {
-    headings
-        .iter()
-        .map(|h| h.title.as_str())
-        .collect::<Vec<_>>()
-        .join(" › ")
+fn titles(stack: &[Heading]) -> Vec<String> {
+    stack.iter().map(|h| h.title.clone()).collect()
 }
 
 /// Level of an unnumbered title line: outside every numbered level.
@@ -381,14 +324,14 @@ pub fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         }
         let headings = match (&own_heading, role) {
             // A bare heading's path is the headings above it.
-            (Some(_), Role::Heading) => stack.clone(),
+            (Some(_), Role::Heading) => titles(&stack),
             // A numbered body paragraph's own lead sentence is its heading.
             (Some(heading), _) => {
-                let mut path = stack.clone();
-                path.push(heading.clone());
+                let mut path = titles(&stack);
+                path.push(heading.title.clone());
                 path
             }
-            (None, _) => stack.clone(),
+            (None, _) => titles(&stack),
         };
         if let Some(heading) = own_heading {
             stack.push(heading);
@@ -445,28 +388,24 @@ fn push_paragraph(
     out: &mut Vec<Paragraph>,
     line: u32,
     text: String,
-    headings: Vec<Heading>,
+    headings: Vec<String>,
     role: Role,
 ) {
-    let char_count = text.chars().count();
-    if char_count <= MAX_PARAGRAPH_CHARS {
-        out.push(Paragraph {
-            ordinal: out.len() as u32 + 1,
-            line,
-            text,
-            headings,
-            role,
-        });
+    let paragraph = |number: usize, text: String, headings: Vec<String>| Paragraph {
+        file: String::new(),
+        number: number as u32 + 1,
+        line,
+        page: None,
+        headings,
+        role,
+        text,
+    };
+    if text.chars().count() <= MAX_PARAGRAPH_CHARS {
+        out.push(paragraph(out.len(), text, headings));
         return;
     }
     for piece in cut_long_text(&text) {
-        out.push(Paragraph {
-            ordinal: out.len() as u32 + 1,
-            line,
-            text: piece.to_string(),
-            headings: headings.clone(),
-            role,
-        });
+        out.push(paragraph(out.len(), piece.to_string(), headings.clone()));
     }
 }
 
@@ -505,7 +444,7 @@ mod tests {
     use super::*;
 
     fn titles(p: &Paragraph) -> Vec<&str> {
-        p.headings.iter().map(|h| h.title.as_str()).collect()
+        p.headings.iter().map(String::as_str).collect()
     }
 
     #[test]
@@ -550,7 +489,7 @@ mod tests {
         );
         assert_eq!(titles(&ps[8]), vec!["二、2025年工作思路", "(一)强基固本"]);
         assert_eq!(
-            ps.iter().map(|p| p.ordinal).collect::<Vec<_>>(),
+            ps.iter().map(|p| p.number).collect::<Vec<_>>(),
             (1..=9).collect::<Vec<_>>()
         );
         assert_eq!(ps[2].line, 3);

@@ -8,10 +8,11 @@
 //! preceded by deleting all documents — still one commit, so a build killed
 //! at any moment leaves the previous commit whole and searchable.
 
+use super::layout::{self, CommitPayload, DirState, IndexState, ReportState, dir_state};
 use super::schema::{self, Fields};
-use super::{CommitPayload, DirState, IndexState, ReportState};
 use crate::analysis;
-use crate::corpus::{self, CorpusFile, Problem, Report, tags::Tagger};
+use crate::corpus::check::{self, Finding, Severity};
+use crate::corpus::{self, CorpusFile, Problem, tags::Tagger};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     pub threads: usize,
     /// Wait for another builder's lock instead of failing.
     pub wait_for_lock: bool,
+    /// Refuse to build when `check` finds errors in the corpus.
+    pub strict: bool,
 }
 
 impl BuildOptions {
@@ -42,6 +45,7 @@ impl BuildOptions {
             rebuild: false,
             threads: default_threads(),
             wait_for_lock: true,
+            strict: false,
         }
     }
 }
@@ -56,11 +60,15 @@ pub fn default_threads() -> usize {
 
 /// Hooks for progress display; the library itself prints nothing.
 pub trait BuildObserver {
+    /// There is no index yet: it is about to be built from the corpus.
+    fn first_build(&self, _index: &Path, _corpus: &Path) {}
     fn waiting_for_lock(&self) {}
     /// Called once the corpus has been walked.
     fn started(&self, _files: usize) {}
     fn file_done(&self, _file: &str) {}
     fn problem(&self, _problem: &Problem) {}
+    /// An error `check` found, in a strict build (which then refuses).
+    fn check_error(&self, _finding: &Finding) {}
     fn committing(&self) {}
 }
 
@@ -135,20 +143,35 @@ fn build_inner(
 ) -> Result<BuildSummary> {
     let started = Instant::now();
     let dir = options.index.as_path();
+    if options.strict {
+        let report = check::check(&options.corpus, tagger)?;
+        for finding in report.findings.iter() {
+            if finding.severity == Severity::Error {
+                observer.check_error(finding);
+            }
+        }
+        if !report.is_clean() {
+            return Err(Error::Invalid(format!(
+                "refusing to build with --strict: {} error{} in the corpus (see `baogao check`)",
+                report.errors(),
+                if report.errors() == 1 { "" } else { "s" }
+            )));
+        }
+    }
     // Walk first: a missing corpus must not leave a new empty index behind.
     let walk = corpus::walk(&options.corpus)?;
-    let _lock = super::lock(dir, options.wait_for_lock, || observer.waiting_for_lock())?;
+    let _lock = layout::lock(dir, options.wait_for_lock, || observer.waiting_for_lock())?;
 
     let (index, fresh) = open_or_create(dir, options.rebuild)?;
     analysis::register_tokenizers(&index);
     let (_, fields) = schema::build_schema();
     let fingerprint = build_fingerprint(tagger);
-    let previous_payload = super::read_payload(&index);
+    let previous_payload = layout::read_payload(&index);
     let previous = match &previous_payload {
         Some(payload)
             if payload.fingerprint == fingerprint && payload.format == schema::FORMAT_VERSION =>
         {
-            super::read_state(dir, payload)
+            layout::read_state(dir, payload)
         }
         _ => IndexState::default(),
     };
@@ -256,6 +279,29 @@ fn build_inner(
     Ok(summary)
 }
 
+/// Build the index from `corpus` when there is none yet (the first run of
+/// `baogao search` on a fresh clone), telling the observer first.
+pub fn build_if_missing(
+    dir: &Path,
+    corpus: &Path,
+    observer: &dyn BuildObserver,
+) -> Result<Option<BuildSummary>> {
+    if !matches!(dir_state(dir)?, DirState::Empty | DirState::Incomplete) {
+        return Ok(None);
+    }
+    if !corpus.is_dir() {
+        return Err(Error::Invalid(format!(
+            "no index at {} and no corpus at {} to build it from (run from the project folder, or pass --index DIR / --corpus DIR)",
+            dir.display(),
+            corpus.display()
+        )));
+    }
+    observer.first_build(dir, corpus);
+    let tagger = Tagger::for_corpus(corpus, None)?;
+    let options = BuildOptions::new(corpus, dir);
+    Ok(Some(build(&options, &tagger, observer)?))
+}
+
 /// What preparing one file came to.
 enum Outcome {
     Unchanged,
@@ -290,7 +336,11 @@ fn prepare(
     }
     match corpus::build_report(file, &bytes, tagger) {
         Ok(report) => Outcome::Indexed {
-            documents: report_documents(fields, &report),
+            documents: report
+                .paragraphs
+                .iter()
+                .map(|record| super::document::to_document(fields, record))
+                .collect(),
             report: ReportState {
                 content_hash,
                 tags_hash,
@@ -324,7 +374,7 @@ fn chunks(files: &[CorpusFile]) -> Vec<&[CorpusFile]> {
 /// Open the index at `dir` for writing, creating it when there is none.
 /// Returns whether it is new.
 fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
-    match super::dir_state(dir)? {
+    match dir_state(dir)? {
         DirState::Foreign => Err(Error::IndexForeign(dir.to_path_buf())),
         DirState::Empty => Ok((create(dir)?, true)),
         // An interrupted first build or an index of another format holds
@@ -360,7 +410,7 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
 
 fn create(dir: &Path) -> Result<Index> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    super::write_marker(dir)?;
+    layout::write_marker(dir)?;
     let (schema, _) = schema::build_schema();
     Ok(Index::builder()
         .schema(schema)
@@ -373,7 +423,7 @@ fn wipe(dir: &Path) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
-        if entry.file_name() == super::LOCK_FILE {
+        if entry.file_name() == layout::LOCK_FILE {
             continue;
         }
         let path = entry.path();
@@ -398,7 +448,7 @@ fn commit(
     let mut prepared = writer.prepare_commit()?;
     let state_file = format!("state-{}.json", prepared.opstamp());
     let bytes = serde_json::to_vec(state).map_err(|e| Error::Invalid(e.to_string()))?;
-    super::write_atomically(&dir.join(&state_file), &bytes)?;
+    layout::write_atomically(&dir.join(&state_file), &bytes)?;
     let payload = CommitPayload {
         format: schema::FORMAT_VERSION,
         fingerprint: fingerprint.to_string(),
@@ -414,7 +464,7 @@ fn commit(
 /// Delete state files that no commit refers to any more (left by earlier
 /// commits or by builds killed before their commit).
 fn remove_stale_state_files(dir: &Path, index: &Index) {
-    let Some(current) = super::read_payload(index).map(|p| p.state_file) else {
+    let Some(current) = layout::read_payload(index).map(|p| p.state_file) else {
         return;
     };
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -429,51 +479,4 @@ fn remove_stale_state_files(dir: &Path, index: &Index) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-}
-
-/// The tantivy documents for one report, one per paragraph.
-pub fn report_documents(fields: &Fields, report: &Report) -> Vec<TantivyDocument> {
-    let file_key = schema::file_key(&report.file);
-    let tags = &report.tags;
-    report
-        .paragraphs
-        .iter()
-        .map(|tp| {
-            let p = &tp.para;
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.text, &p.text);
-            doc.add_text(fields.chars, &p.text);
-            doc.add_text(fields.heading, p.heading_path());
-            if let Some(section) = p.headings.last() {
-                doc.add_text(fields.section, &section.title);
-            }
-            doc.add_text(fields.file, &report.file);
-            doc.add_u64(fields.ordinal, u64::from(p.ordinal));
-            doc.add_u64(fields.line, u64::from(p.line));
-            for (field, value) in [
-                (fields.county, tags.county_name()),
-                (fields.city, tags.city_name()),
-                (fields.province, tags.province_name()),
-            ] {
-                if !value.is_empty() {
-                    doc.add_text(field, value);
-                }
-            }
-            doc.add_text(fields.kind, tp.tags.kind.name());
-            for theme in &tp.tags.themes {
-                doc.add_text(fields.themes, theme);
-            }
-            for (field, value) in [
-                (fields.year, tp.tags.year),
-                (fields.year_from, tp.tags.year_from),
-                (fields.year_to, tp.tags.year_to),
-            ] {
-                doc.add_u64(field, schema::encode_year(value));
-            }
-            doc.add_u64(fields.role, p.role.as_u64());
-            doc.add_u64(fields.file_key, file_key);
-            doc.add_u64(fields.dup_key, analysis::near_duplicate_key(&p.text));
-            doc
-        })
-        .collect()
 }

@@ -1,35 +1,40 @@
-//! The index schema: one tantivy document per paragraph.
+//! The index schema: one tantivy document per paragraph record.
 //!
 //! | field       | indexed as                         | stored | fast | why |
 //! |-------------|------------------------------------|--------|------|-----|
 //! | `text`      | jieba words, freqs                 | yes    |      | BM25 ranking; the paragraph shown |
 //! | `chars`     | char bigrams, freqs + positions    |        |      | exact literal matching |
-//! | `heading`   | –                                  | yes    |      | the heading path, for display |
+//! | `heading`   | –                                  | yes    |      | the heading titles, one value each |
 //! | `section`   | jieba words, freqs                 |        |      | the nearest heading, for ranking |
-//! | `file`      | raw string                         | yes    | yes  | delete a report on re-index; locations of copies |
-//! | `ordinal`, `line` | –                            | yes    | yes  | file:paragraph, stable tie-break |
-//! | `county`, `city`, `province`, `kind`, `themes` | raw strings | yes | yes | filters, facets |
-//! | `year`, `year_from`, `year_to` | –                | yes    | yes  | year filters (fast-field ranges) and trends |
-//! | `role`      | –                                  |        | yes  | headings and captions rank lower |
+//! | `file`      | raw string                         | yes    | yes  | delete a report on re-index; grouping by report |
+//! | `number`, `line` | –                             | yes    | yes  | file:paragraph, stable tie-break |
+//! | `page`      | –                                  | yes    |      | the page of a paged format |
+//! | one per text [`Dimension`] (`county`, `city`, `province`, `kind`, `theme`) | raw strings | yes | yes | filters, facets, groups |
+//! | `year`, `year_from`, `year_to` | –                | yes    | yes  | year filters (fast-field ranges), facets, trends |
+//! | `role`      | –                                  | yes    | yes  | headings and captions rank lower |
 //! | `file_key`  | –                                  |        | yes  | deterministic tie-break |
 //! | `dup_key`   | u64                                |        | yes  | collapsing copied paragraphs |
 //!
 //! Word positions are not stored: ranking needs only frequencies, and
-//! literal phrases are answered by the bigram field.
+//! literal phrases are answered by the bigram field. The text dimensions'
+//! fields are made from [`Dimension::ALL`], so a new dimension needs no
+//! change here.
 
 use crate::analysis::bigrams::BIGRAM_TOKENIZER;
 use crate::analysis::words::WORD_TOKENIZER;
+use crate::corpus::record::{Dimension, ValueKind};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// The on-disk format this build of baogao reads and writes. Bump it when
 /// the schema or the meaning of any field changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What the year fields hold for a paragraph with no year. A value in
 /// every document keeps the fast columns dense, which read several times
-/// faster than optional ones; no real year is 0.
+/// faster than optional ones; no real year is 0. Only [`encode_year`] and
+/// [`decode_year`] know this.
 pub const NO_YEAR: u64 = 0;
 
 /// A year as the year fields store it.
@@ -38,49 +43,70 @@ pub fn encode_year(year: Option<i32>) -> u64 {
 }
 
 /// A year field's stored value, back to a year.
-pub fn decode_year(stored: u64) -> Option<u64> {
-    (stored != NO_YEAR).then_some(stored)
+pub fn decode_year(stored: u64) -> Option<i32> {
+    (stored != NO_YEAR)
+        .then(|| i32::try_from(stored).ok())
+        .flatten()
+}
+
+/// Field names that are not dimensions.
+pub mod names {
+    pub const TEXT: &str = "text";
+    pub const CHARS: &str = "chars";
+    pub const HEADING: &str = "heading";
+    pub const SECTION: &str = "section";
+    pub const FILE: &str = "file";
+    pub const NUMBER: &str = "number";
+    pub const LINE: &str = "line";
+    pub const PAGE: &str = "page";
+    pub const YEAR: &str = "year";
+    pub const YEAR_FROM: &str = "year_from";
+    pub const YEAR_TO: &str = "year_to";
+    pub const ROLE: &str = "role";
+    pub const FILE_KEY: &str = "file_key";
+    pub const DUP_KEY: &str = "dup_key";
 }
 
 /// Handles to every field.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Fields {
     pub text: Field,
     pub chars: Field,
     pub heading: Field,
     pub section: Field,
     pub file: Field,
-    pub ordinal: Field,
+    pub number: Field,
     pub line: Field,
-    pub county: Field,
-    pub city: Field,
-    pub province: Field,
-    pub kind: Field,
-    pub themes: Field,
+    pub page: Field,
     pub year: Field,
     pub year_from: Field,
     pub year_to: Field,
     pub role: Field,
     pub file_key: Field,
     pub dup_key: Field,
+    /// The raw-string field of each text dimension.
+    dimensions: Vec<(Dimension, Field)>,
 }
 
-/// Field names, used by fast-field readers.
-pub mod names {
-    pub const COUNTY: &str = "county";
-    pub const CITY: &str = "city";
-    pub const PROVINCE: &str = "province";
-    pub const KIND: &str = "kind";
-    pub const THEMES: &str = "themes";
-    pub const YEAR: &str = "year";
-    pub const YEAR_FROM: &str = "year_from";
-    pub const YEAR_TO: &str = "year_to";
-    pub const ORDINAL: &str = "ordinal";
-    pub const FILE: &str = "file";
-    pub const LINE: &str = "line";
-    pub const ROLE: &str = "role";
-    pub const FILE_KEY: &str = "file_key";
-    pub const DUP_KEY: &str = "dup_key";
+impl Fields {
+    /// The field a text dimension is stored in (`None` for years, which
+    /// use `year`, `year_from` and `year_to`).
+    pub fn dimension(&self, dim: Dimension) -> Option<Field> {
+        self.dimensions
+            .iter()
+            .find(|(d, _)| *d == dim)
+            .map(|(_, f)| *f)
+    }
+
+    /// Every text dimension and its field.
+    pub fn text_dimensions(&self) -> &[(Dimension, Field)] {
+        &self.dimensions
+    }
+}
+
+/// The name of a text dimension's field (and fast column).
+pub fn dimension_field_name(dim: Dimension) -> &'static str {
+    dim.name()
 }
 
 fn words(stored: bool) -> TextOptions {
@@ -130,9 +156,9 @@ fn raw(stored: bool, fast: bool) -> TextOptions {
 /// Build the schema and its field handles.
 pub fn build_schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text = builder.add_text_field("text", words(true));
+    let text = builder.add_text_field(names::TEXT, words(true));
     let chars = builder.add_text_field(
-        "chars",
+        names::CHARS,
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(BIGRAM_TOKENIZER)
@@ -140,20 +166,23 @@ pub fn build_schema() -> (Schema, Fields) {
                 .set_fieldnorms(false),
         ),
     );
-    let heading = builder.add_text_field("heading", STORED);
-    let section = builder.add_text_field("section", words(false));
+    let heading = builder.add_text_field(names::HEADING, STORED);
+    let section = builder.add_text_field(names::SECTION, words(false));
     let file = builder.add_text_field(names::FILE, raw(true, true));
-    let ordinal = builder.add_u64_field(names::ORDINAL, STORED | FAST);
+    let number = builder.add_u64_field(names::NUMBER, STORED | FAST);
     let line = builder.add_u64_field(names::LINE, STORED | FAST);
-    let county = builder.add_text_field(names::COUNTY, raw(true, true));
-    let city = builder.add_text_field(names::CITY, raw(true, true));
-    let province = builder.add_text_field(names::PROVINCE, raw(true, true));
-    let kind = builder.add_text_field(names::KIND, raw(true, true));
-    let themes = builder.add_text_field(names::THEMES, raw(true, true));
+    let page = builder.add_u64_field(names::PAGE, STORED);
     let year = builder.add_u64_field(names::YEAR, STORED | FAST);
     let year_from = builder.add_u64_field(names::YEAR_FROM, STORED | FAST);
     let year_to = builder.add_u64_field(names::YEAR_TO, STORED | FAST);
-    let role = builder.add_u64_field(names::ROLE, FAST);
+    let mut dimensions = Vec::new();
+    for dim in Dimension::ALL {
+        if dim.value_kind() == ValueKind::Text {
+            let field = builder.add_text_field(dimension_field_name(dim), raw(true, true));
+            dimensions.push((dim, field));
+        }
+    }
+    let role = builder.add_u64_field(names::ROLE, STORED | FAST);
     let file_key = builder.add_u64_field(names::FILE_KEY, FAST);
     let dup_key = builder.add_u64_field(names::DUP_KEY, INDEXED | FAST);
     let schema = builder.build();
@@ -163,19 +192,16 @@ pub fn build_schema() -> (Schema, Fields) {
         heading,
         section,
         file,
-        ordinal,
+        number,
         line,
-        county,
-        city,
-        province,
-        kind,
-        themes,
+        page,
         year,
         year_from,
         year_to,
         role,
         file_key,
         dup_key,
+        dimensions,
     };
     (schema, fields)
 }

@@ -1,7 +1,7 @@
 //! Rendering `baogao bench`: a table for people, JSON lines for CI.
 
-use crate::bench::{BenchReport, Percentiles};
-use serde_json::json;
+use crate::search::bench::{BenchReport, Percentiles};
+use serde::Serialize;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -81,38 +81,89 @@ pub fn print_text(out: &mut dyn Write, report: &BenchReport) -> io::Result<()> {
     )
 }
 
-fn latency_json(l: &Percentiles) -> serde_json::Value {
-    let r = |d: Duration| (ms(d) * 1000.0).round() / 1000.0;
-    json!({ "p50_ms": r(l.p50), "p90_ms": r(l.p90), "p99_ms": r(l.p99), "max_ms": r(l.max), "mean_ms": r(l.mean) })
+/// Latency percentiles in milliseconds, to the microsecond.
+#[derive(Serialize)]
+struct LatencyJson {
+    p50_ms: f64,
+    p90_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    mean_ms: f64,
+}
+
+impl From<&Percentiles> for LatencyJson {
+    fn from(l: &Percentiles) -> Self {
+        let r = |d: Duration| (ms(d) * 1000.0).round() / 1000.0;
+        LatencyJson {
+            p50_ms: r(l.p50),
+            p90_ms: r(l.p90),
+            p99_ms: r(l.p99),
+            max_ms: r(l.max),
+            mean_ms: r(l.mean),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Line<'a> {
+    Query {
+        class: &'a str,
+        query: &'a str,
+        facets: bool,
+        hits: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        latency: Option<LatencyJson>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a str>,
+    },
+    Summary {
+        searches: usize,
+        latency: LatencyJson,
+        queries_per_second: f64,
+        runs: usize,
+        warmup: usize,
+        threads: usize,
+        errors: usize,
+    },
 }
 
 /// Print one `query` line per query and a `summary`.
 pub fn print_json(out: &mut dyn Write, report: &BenchReport) -> io::Result<()> {
     for r in &report.per_query {
-        let mut line = json!({
-            "type": "query",
-            "class": r.query.class,
-            "query": r.query.query,
-            "facets": r.query.facets,
-            "hits": r.hits,
-        });
-        match &r.error {
-            Some(e) => line["error"] = json!(e),
-            None => line["latency"] = latency_json(&r.latency),
-        }
+        let line = Line::Query {
+            class: &r.query.class,
+            query: &r.query.query,
+            facets: r.query.facets,
+            hits: r.hits,
+            latency: r.error.is_none().then(|| LatencyJson::from(&r.latency)),
+            error: r.error.as_deref(),
+        };
         super::json::write_line(out, &line)?;
     }
     super::json::write_line(
         out,
-        &json!({
-            "type": "summary",
-            "searches": report.measured,
-            "latency": latency_json(&report.overall),
-            "queries_per_second": (report.queries_per_second * 10.0).round() / 10.0,
-            "runs": report.options.runs,
-            "warmup": report.options.warmup,
-            "threads": report.options.threads,
-            "errors": report.per_query.iter().filter(|r| r.error.is_some()).count(),
-        }),
+        &Line::Summary {
+            searches: report.measured,
+            latency: LatencyJson::from(&report.overall),
+            queries_per_second: (report.queries_per_second * 10.0).round() / 10.0,
+            runs: report.options.runs,
+            warmup: report.options.warmup,
+            threads: report.options.threads,
+            errors: report
+                .per_query
+                .iter()
+                .filter(|r| r.error.is_some())
+                .count(),
+        },
     )
+}
+
+/// Print in the format asked for (JSON lines, or text).
+pub fn print(out: &mut dyn Write, value: &BenchReport, json: bool) -> io::Result<()> {
+    if json {
+        print_json(out, value)
+    } else {
+        print_text(out, value)
+    }
 }

@@ -1,9 +1,8 @@
 //! Rendering `baogao check` for people and for programs.
 
-use crate::check::{CheckReport, Severity};
+use crate::corpus::check::{CheckReport, Finding, ReportCheck, Severity};
 use crate::corpus::tags::Tagged;
 use serde::Serialize;
-use serde_json::json;
 use std::io::{self, Write};
 
 fn describe<T: std::fmt::Display>(name: &str, tag: &Option<Tagged<T>>) -> String {
@@ -19,29 +18,33 @@ fn describe<T: std::fmt::Display>(name: &str, tag: &Option<Tagged<T>>) -> String
     }
 }
 
+fn label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
 /// Print a check for a person.
 pub fn print_text(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
     for r in &report.reports {
+        let t = &r.tags;
         writeln!(out, "{}", r.file)?;
         writeln!(
             out,
             "  {} · {} · {} · {}",
-            describe("county", &r.county),
-            describe("city", &r.city),
-            describe("province", &r.province),
-            describe("year", &r.year)
+            describe("county", &t.county),
+            describe("city", &t.city),
+            describe("province", &t.province),
+            describe("year", &t.year)
         )?;
         writeln!(
             out,
             "  {} paragraphs · {} · title: {}",
-            r.paragraphs, r.encoding, r.title
+            r.paragraphs, r.encoding, t.title
         )?;
         for f in report.findings.iter().filter(|f| f.file == r.file) {
-            let label = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            writeln!(out, "  {label}: {}", f.message)?;
+            writeln!(out, "  {}: {}", label(f.severity), f.message)?;
         }
     }
     for f in report
@@ -49,11 +52,7 @@ pub fn print_text(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
         .iter()
         .filter(|f| !report.reports.iter().any(|r| r.file == f.file))
     {
-        let label = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(out, "{}\n  {label}: {}", f.file, f.message)?;
+        writeln!(out, "{}\n  {}: {}", f.file, label(f.severity), f.message)?;
     }
     let (errors, warnings) = (report.errors(), report.warnings());
     writeln!(
@@ -69,60 +68,44 @@ pub fn print_text(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
 }
 
 #[derive(Serialize)]
-struct TagJson<'a, T: Serialize> {
-    value: &'a T,
-    source: &'static str,
-    confidence: f32,
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Line<'a> {
+    Report(&'a ReportCheck),
+    Problem(&'a Finding),
+    Summary {
+        reports: usize,
+        errors: usize,
+        warnings: usize,
+        clean: bool,
+    },
 }
 
-fn tag_json<T: Serialize>(tag: &Option<Tagged<T>>) -> serde_json::Value {
-    match tag {
-        Some(t) => serde_json::to_value(TagJson {
-            value: &t.value,
-            source: t.source.name(),
-            confidence: t.confidence,
-        })
-        .unwrap_or(serde_json::Value::Null),
-        None => serde_json::Value::Null,
-    }
-}
-
-/// Print a check as JSON lines: one `report` per report, one `problem` per
-/// finding, then a `summary`.
+/// Print a check as JSON lines: one `report` per report (its tags, each
+/// with `value`, `source` and `confidence`), one `problem` per finding,
+/// then a `summary`.
 pub fn print_json(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
     for r in &report.reports {
-        let line = json!({
-            "type": "report",
-            "file": r.file,
-            "title": r.title,
-            "county": tag_json(&r.county),
-            "city": tag_json(&r.city),
-            "province": tag_json(&r.province),
-            "year": tag_json(&r.year),
-            "paragraphs": r.paragraphs,
-            "encoding": r.encoding,
-            "evidence": r.evidence.iter().map(|(name, score)| json!([name, (score * 100.0).round() / 100.0])).collect::<Vec<_>>(),
-        });
-        super::json::write_line(out, &line)?;
+        super::json::write_line(out, &Line::Report(r))?;
     }
     for f in &report.findings {
-        let line = json!({
-            "type": "problem",
-            "file": f.file,
-            "problem": f.key,
-            "severity": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
-            "message": f.message,
-        });
-        super::json::write_line(out, &line)?;
+        super::json::write_line(out, &Line::Problem(f))?;
     }
     super::json::write_line(
         out,
-        &json!({
-            "type": "summary",
-            "reports": report.reports.len(),
-            "errors": report.errors(),
-            "warnings": report.warnings(),
-            "clean": report.is_clean(),
-        }),
+        &Line::Summary {
+            reports: report.reports.len(),
+            errors: report.errors(),
+            warnings: report.warnings(),
+            clean: report.is_clean(),
+        },
     )
+}
+
+/// Print in the format asked for (JSON lines, or text).
+pub fn print(out: &mut dyn Write, value: &CheckReport, json: bool) -> io::Result<()> {
+    if json {
+        print_json(out, value)
+    } else {
+        print_text(out, value)
+    }
 }

@@ -6,12 +6,105 @@
 //! NO_COLOR is not set", as in ripgrep, fd and bat.
 
 pub mod bench;
+pub mod build;
 pub mod check;
+pub mod export;
 pub mod json;
 pub mod terminal;
 pub mod trend;
 
-use std::io::IsTerminal;
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+/// How a command's results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For a person; with ANSI colour or not.
+    Text { color: bool },
+    /// JSON lines.
+    Json,
+}
+
+impl Format {
+    pub fn new(json: bool, color: bool) -> Format {
+        if json {
+            Format::Json
+        } else {
+            Format::Text { color }
+        }
+    }
+}
+
+/// Print search results in the format asked for.
+pub fn print_results(
+    out: &mut dyn Write,
+    results: &crate::search::SearchResults,
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::print_results(out, results),
+        Format::Text { color } => terminal::print_results(out, results, color),
+    }
+}
+
+/// Write to stdout through a buffer, flushing at the end: what every
+/// command's printer is handed.
+pub fn to_stdout<E: From<io::Error>>(
+    print: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    print(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// An error and its causes as one line: each cause is added only if the
+/// message does not already say it (errors often quote their source), and
+/// line breaks become spaces.
+pub fn error_line(causes: impl Iterator<Item = String>) -> String {
+    let mut message = String::new();
+    for text in causes {
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// clap's rendered error as one line: its message, then its tips in
+/// parentheses; the usage block and "For more information" are dropped
+/// (`--help` has them).
+pub fn clap_message(rendered: &str) -> String {
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:"))
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"));
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let rest: Vec<&str> = lines.collect();
+    // "the following required arguments were not provided:" is followed by
+    // the arguments themselves, which belong in the sentence.
+    if first.ends_with(':') && !rest.is_empty() {
+        format!("{first} {}", rest.join(" "))
+    } else if rest.is_empty() {
+        first
+    } else {
+        format!("{first} ({})", rest.join("; "))
+    }
+}
 
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,39 +129,30 @@ impl ColorChoice {
     }
 }
 
-/// How a hit names its place: the most specific tag known.
-pub fn place_label(county: &str, city: &str, province: &str) -> String {
-    if !county.is_empty() {
-        county.to_string()
-    } else if !city.is_empty() {
-        city.to_string()
-    } else if !province.is_empty() {
-        province.to_string()
-    } else {
-        "—".to_string()
-    }
-}
-
-/// A year, or a span of years, for display.
-pub fn year_label(year: Option<u64>, from: Option<u64>, to: Option<u64>) -> String {
-    match (year, from, to) {
-        (_, Some(f), Some(t)) if f != t => format!("{f}–{t}"),
-        (Some(y), _, _) => y.to_string(),
-        _ => "—".to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
     #[test]
-    fn labels() {
-        assert_eq!(place_label("青田县", "丽水市", "浙江省"), "青田县");
-        assert_eq!(place_label("", "台州市", "浙江省"), "台州市");
-        assert_eq!(place_label("", "", ""), "—");
-        assert_eq!(year_label(Some(2020), Some(2016), Some(2020)), "2016–2020");
-        assert_eq!(year_label(Some(2024), Some(2024), Some(2024)), "2024");
-        assert_eq!(year_label(None, None, None), "—");
+    fn clap_errors_become_one_line_with_their_tips() {
+        let rendered = "error: unrecognized subcommand 'serach'\n\n  tip: a similar subcommand exists: 'search'\n\nUsage: baogao <COMMAND>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            clap_message(rendered),
+            "unrecognized subcommand 'serach' (tip: a similar subcommand exists: 'search')"
+        );
+        let missing = "error: the following required arguments were not provided:\n  <QUERY>\n\nUsage: baogao search <QUERY>\n";
+        assert_eq!(
+            clap_message(missing),
+            "the following required arguments were not provided: <QUERY>"
+        );
+        assert_eq!(
+            error_line(
+                [
+                    "building index/".to_string(),
+                    "disk full\nreally".to_string()
+                ]
+                .into_iter()
+            ),
+            "building index/: disk full really"
+        );
     }
 }

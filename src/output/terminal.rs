@@ -9,9 +9,8 @@
 //! Matches are bold red on a colour terminal (as in ripgrep) and wrapped in
 //! 【】 otherwise, so they survive a pipe or a paste into a document.
 
-use super::{place_label, year_label};
-use crate::search::collect::FacetCounts;
-use crate::search::{Hit, SearchResults};
+use crate::corpus::record::{Dimension, Kind, Place, Years};
+use crate::search::{FacetCounts, Hit, SearchResults};
 use std::io::{self, Write};
 
 const RESET: &str = "\x1b[0m";
@@ -36,6 +35,16 @@ impl Style {
             text.to_string()
         }
     }
+}
+
+/// How a hit names its place: the most specific tag known.
+pub fn place_label(place: &Place) -> String {
+    place.label().unwrap_or("—").to_string()
+}
+
+/// A year, or a span of years, for display.
+pub fn year_label(years: Option<&Years>) -> String {
+    years.map_or_else(|| "—".to_string(), Years::label)
 }
 
 /// Render a snippet with its highlights.
@@ -66,16 +75,13 @@ pub fn render_snippet(text: &str, highlights: &[(usize, usize)], color: bool) ->
 }
 
 fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
-    let loc = &hit.location;
-    let mut tags = vec![
-        place_label(&loc.county, &loc.city, &loc.province),
-        year_label(loc.year, hit.year_from, hit.year_to),
-    ];
-    if !hit.kind.is_empty() && hit.kind != "other" {
-        tags.push(hit.kind.clone());
+    let (p, t) = (&hit.record.paragraph, &hit.record.tags);
+    let mut tags = vec![place_label(&t.place), year_label(t.years.as_ref())];
+    if t.kind != Kind::Other {
+        tags.push(t.kind.name().to_string());
     }
-    if !hit.themes.is_empty() {
-        tags.push(hit.themes.join(", "));
+    if !t.themes.is_empty() {
+        tags.push(t.themes.join(", "));
     }
     write!(
         out,
@@ -83,21 +89,24 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
         style.paint(BOLD, &format!("{}.", hit.rank)),
         style.paint(TAGS, &tags.join(" · "))
     )?;
-    if hit.partial {
+    if hit.is_partial() {
         let note = format!("  (partial: has {})", hit.matched_terms.join(", "));
         write!(out, "{}", style.paint(PARTIAL, &note))?;
     }
     writeln!(out)?;
     let indent = " ".repeat(format!("{}.", hit.rank).chars().count() + 1);
+    let place = match p.page {
+        Some(page) => style.paint(LINE, &format!("p{page}")),
+        None => style.paint(LINE, &p.line.to_string()),
+    };
     write!(
         out,
-        "{indent}{}:{} ¶{}",
-        style.paint(PATH, &loc.file),
-        style.paint(LINE, &loc.line.to_string()),
-        loc.paragraph
+        "{indent}{}:{place} ¶{}",
+        style.paint(PATH, &p.file),
+        p.number
     )?;
-    if !hit.heading.is_empty() {
-        write!(out, " · {}", style.paint(DIM, &hit.heading))?;
+    if !p.headings.is_empty() {
+        write!(out, " · {}", style.paint(DIM, &p.heading_path()))?;
     }
     writeln!(out)?;
     writeln!(
@@ -110,7 +119,7 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
             .copies
             .iter()
             .take(3)
-            .map(|c| format!("{}:{}", c.file, c.line))
+            .map(|c| c.paragraph.location())
             .collect();
         let more = hit.copies.len().saturating_sub(3);
         let tail = if more > 0 {
@@ -177,20 +186,11 @@ fn print_facets(
         "{}",
         style.paint(BOLD, &format!("counts over all {total} hits"))
     )?;
-    let by_count = |map: &std::collections::BTreeMap<String, u64>| {
-        let mut v: Vec<(String, u64)> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        v
-    };
-    let rows: Vec<(&str, Vec<(String, u64)>)> = vec![
-        ("province", by_count(&facets.province)),
-        ("city", by_count(&facets.city)),
-        ("county", by_count(&facets.county)),
-        ("year", facets.year_labels().into_iter().collect()),
-        ("kind", by_count(&facets.kind)),
-        ("theme", by_count(&facets.themes)),
-    ];
-    for (name, values) in rows {
+    for dim in Dimension::ALL {
+        let mut values = facets.buckets(dim);
+        if dim != Dimension::Year {
+            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
         let body = if values.is_empty() {
             "—".to_string()
         } else {
@@ -200,7 +200,7 @@ fn print_facets(
                 .collect::<Vec<_>>()
                 .join(" · ")
         };
-        writeln!(out, "  {:<9}{}", style.paint(TAGS, name), body)?;
+        writeln!(out, "  {:<9}{}", style.paint(TAGS, dim.name()), body)?;
     }
     Ok(())
 }
@@ -208,6 +208,29 @@ fn print_facets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels() {
+        let place = |county: Option<&str>, city: Option<&str>| Place {
+            county: county.map(str::to_string),
+            city: city.map(str::to_string),
+            province: Some("浙江省".into()),
+        };
+        assert_eq!(
+            place_label(&place(Some("青田县"), Some("丽水市"))),
+            "青田县"
+        );
+        assert_eq!(place_label(&place(None, Some("台州市"))), "台州市");
+        assert_eq!(place_label(&Place::default()), "—");
+        let span = Years {
+            year: 2020,
+            from: 2016,
+            to: 2020,
+        };
+        assert_eq!(year_label(Some(&span)), "2016–2020");
+        assert_eq!(year_label(Some(&Years::single(2024))), "2024");
+        assert_eq!(year_label(None), "—");
+    }
 
     #[test]
     fn snippet_rendering_plain_and_coloured() {

@@ -10,8 +10,9 @@
 //! eighth-blocks; the last column is matches per 1,000 paragraphs of the
 //! bucket.
 
-use crate::search::trend::Trend;
-use serde_json::json;
+use crate::corpus::record::Dimension;
+use crate::search::trend::{Bucket, Trend};
+use serde::Serialize;
 use std::io::{self, Write};
 
 const BAR_WIDTH: usize = 40;
@@ -70,37 +71,63 @@ pub fn print_text(out: &mut dyn Write, trend: &Trend, query: &str) -> io::Result
             b.paragraphs
         )?;
     }
-    if !trend.by.single_valued() {
+    if trend.by.is_multi_valued() {
         writeln!(out, "(a paragraph with several themes counts under each)")?;
     }
     Ok(())
 }
 
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Line<'a> {
+    Bucket {
+        by: &'static str,
+        label: &'a str,
+        hits: u64,
+        paragraphs: u64,
+        per_thousand: f64,
+    },
+    Summary {
+        by: &'static str,
+        total: u64,
+        terms: &'a [String],
+        buckets: usize,
+    },
+}
+
+fn bucket_line(by: Dimension, b: &Bucket) -> Line<'_> {
+    Line::Bucket {
+        by: by.name(),
+        label: &b.label,
+        hits: b.hits,
+        paragraphs: b.paragraphs,
+        per_thousand: (b.per_thousand * 100.0).round() / 100.0,
+    }
+}
+
 /// Print a trend as JSON lines: one `bucket` per bar, then a `summary`.
 pub fn print_json(out: &mut dyn Write, trend: &Trend) -> io::Result<()> {
     for b in &trend.buckets {
-        super::json::write_line(
-            out,
-            &json!({
-                "type": "bucket",
-                "by": trend.by.name(),
-                "label": b.label,
-                "hits": b.hits,
-                "paragraphs": b.paragraphs,
-                "per_thousand": (b.per_thousand * 100.0).round() / 100.0,
-            }),
-        )?;
+        super::json::write_line(out, &bucket_line(trend.by, b))?;
     }
     super::json::write_line(
         out,
-        &json!({
-            "type": "summary",
-            "by": trend.by.name(),
-            "total": trend.total,
-            "terms": trend.terms,
-            "buckets": trend.buckets.len(),
-        }),
+        &Line::Summary {
+            by: trend.by.name(),
+            total: trend.total,
+            terms: &trend.terms,
+            buckets: trend.buckets.len(),
+        },
     )
+}
+
+/// Print in the format asked for (JSON lines, or text).
+pub fn print(out: &mut dyn Write, value: &Trend, query: &str, json: bool) -> io::Result<()> {
+    if json {
+        print_json(out, value)
+    } else {
+        print_text(out, value, query)
+    }
 }
 
 #[cfg(test)]

@@ -1,20 +1,20 @@
 //! One pass over the hit set: count it, keep the best hits, and (on request)
-//! count them by county, province, city, year, kind and theme.
+//! count them by every tag dimension.
 //!
 //! Ranking is deterministic whatever the thread count or segment layout: the
 //! sort key is (score or year, then a hash of the file name, then the
-//! paragraph's ordinal), never tantivy's internal document ids. Bare
+//! paragraph's number), never tantivy's internal document ids. Bare
 //! headings and photo captions have their score scaled down, so that a
 //! heading naming the topic ranks below the paragraphs under it.
 
-use crate::corpus::split::Role;
-use crate::index::schema::{NO_YEAR, decode_year, names};
+use super::columns::{ColumnCache, U64Column};
+use crate::corpus::record::{Dimension, Role, ValueKind, Year};
+use crate::index::schema::decode_year;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{ColumnValues, StrColumn};
-use tantivy::index::SegmentId;
+use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Score multiplier for bare headings and captions.
@@ -33,10 +33,10 @@ pub enum SortOrder {
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate {
     pub score: f32,
-    /// 0 when the paragraph has no year.
-    pub year: u64,
+    pub year: Option<Year>,
     pub file_key: u64,
-    pub ordinal: u64,
+    pub number: u64,
+    /// 0: never collapse; otherwise shared by near-identical paragraphs.
     pub dup_key: u64,
     pub doc: DocAddress,
 }
@@ -46,9 +46,9 @@ pub fn rank_cmp(a: &Candidate, b: &Candidate, sort: SortOrder) -> Ordering {
     let by_score = b.score.total_cmp(&a.score);
     // Paragraphs without a year go last in either year order.
     let year_key = |c: &Candidate, desc: bool| match (c.year, desc) {
-        (0, _) => u64::MAX,
-        (y, true) => u64::MAX - 1 - y,
-        (y, false) => y,
+        (None, _) => i64::MAX,
+        (Some(y), true) => -i64::from(y),
+        (Some(y), false) => i64::from(y),
     };
     let primary = match sort {
         SortOrder::Score => by_score,
@@ -57,7 +57,7 @@ pub fn rank_cmp(a: &Candidate, b: &Candidate, sort: SortOrder) -> Ordering {
     };
     primary
         .then(a.file_key.cmp(&b.file_key))
-        .then(a.ordinal.cmp(&b.ordinal))
+        .then(a.number.cmp(&b.number))
 }
 
 struct Ranked(Candidate, SortOrder);
@@ -80,56 +80,64 @@ impl Ord for Ranked {
     }
 }
 
-/// Year counters kept per segment while counting facets (years up to 3000;
-/// the query language accepts no later ones).
+/// Year counters kept per segment while counting facets (stored years up
+/// to 3000; the query language accepts no later ones).
 const YEAR_SLOTS: usize = 3001;
 
 /// The facet bucket of hits without a value (no county, no year, no theme).
 pub const NONE_BUCKET: &str = "(none)";
 
-/// Hit counts by field value. Every hit is counted once in each
-/// single-valued facet (province, city, county, year, kind), paragraphs
-/// without a value under [`NONE_BUCKET`] (year 0 for years), so those
-/// counts add up to the total; a paragraph counts once per theme it has.
+/// Hit counts by tag value, for every dimension. Every hit is counted once
+/// in each single-valued dimension — hits without a value under
+/// [`NONE_BUCKET`] — so those counts add up to the total; a paragraph
+/// counts once per theme it has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FacetCounts {
-    pub province: BTreeMap<String, u64>,
-    pub city: BTreeMap<String, u64>,
-    pub county: BTreeMap<String, u64>,
-    pub year: BTreeMap<u64, u64>,
-    pub kind: BTreeMap<String, u64>,
-    pub themes: BTreeMap<String, u64>,
+    text: BTreeMap<Dimension, BTreeMap<String, u64>>,
+    years: BTreeMap<Option<Year>, u64>,
 }
 
 impl FacetCounts {
-    /// Year buckets as labels, ascending, with the no-year bucket last.
-    pub fn year_labels(&self) -> Vec<(String, u64)> {
-        let mut out: Vec<(String, u64)> = self
-            .year
-            .iter()
-            .filter(|(y, _)| decode_year(**y).is_some())
-            .map(|(y, c)| (y.to_string(), *c))
-            .collect();
-        if let Some(&none) = self.year.get(&NO_YEAR) {
-            out.push((NONE_BUCKET.to_string(), none));
+    /// A dimension's buckets: years ascending (the no-year bucket last),
+    /// other values by name.
+    pub fn buckets(&self, dim: Dimension) -> Vec<(String, u64)> {
+        match dim.value_kind() {
+            ValueKind::Years => {
+                let mut out: Vec<(String, u64)> = self
+                    .years
+                    .iter()
+                    .filter_map(|(y, c)| y.map(|y| (y.to_string(), *c)))
+                    .collect();
+                if let Some(&none) = self.years.get(&None) {
+                    out.push((NONE_BUCKET.to_string(), none));
+                }
+                out
+            }
+            ValueKind::Text => self
+                .text
+                .get(&dim)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
+                .unwrap_or_default(),
         }
-        out
+    }
+
+    /// The years with a count, ascending.
+    pub fn years(&self) -> Vec<(Year, u64)> {
+        self.years
+            .iter()
+            .filter_map(|(y, c)| y.map(|y| (y, *c)))
+            .collect()
     }
 
     fn merge(&mut self, other: FacetCounts) {
-        for (mine, theirs) in [
-            (&mut self.province, other.province),
-            (&mut self.city, other.city),
-            (&mut self.county, other.county),
-            (&mut self.kind, other.kind),
-            (&mut self.themes, other.themes),
-        ] {
-            for (k, v) in theirs {
+        for (dim, counts) in other.text {
+            let mine = self.text.entry(dim).or_default();
+            for (k, v) in counts {
                 *mine.entry(k).or_insert(0) += v;
             }
         }
-        for (k, v) in other.year {
-            *self.year.entry(k).or_insert(0) += v;
+        for (k, v) in other.years {
+            *self.years.entry(k).or_insert(0) += v;
         }
     }
 }
@@ -147,22 +155,28 @@ pub struct Collected {
 pub struct HitCollector {
     pub limit: usize,
     pub sort: SortOrder,
-    pub facets: bool,
+    /// Count by these dimensions (all of them for `--facets`, one for a
+    /// trend); empty: no facets.
+    pub facets: Vec<Dimension>,
     pub columns: Arc<ColumnCache>,
 }
 
 impl HitCollector {
-    pub fn new(columns: &Arc<ColumnCache>, limit: usize, sort: SortOrder, facets: bool) -> Self {
+    pub fn new(columns: &Arc<ColumnCache>, limit: usize, sort: SortOrder) -> Self {
         HitCollector {
             limit,
             sort,
-            facets,
+            facets: Vec::new(),
             columns: columns.clone(),
         }
     }
-}
 
-type U64Column = Arc<dyn ColumnValues<u64>>;
+    /// Also count hits by these dimensions.
+    pub fn with_facets(mut self, dims: &[Dimension]) -> Self {
+        self.facets = dims.to_vec();
+        self
+    }
+}
 
 pub struct SegmentHits {
     segment: SegmentOrdinal,
@@ -174,92 +188,19 @@ pub struct SegmentHits {
     role: U64Column,
     year: U64Column,
     file_key: U64Column,
-    ordinal: U64Column,
+    number: U64Column,
     dup_key: U64Column,
     facets: Option<SegmentFacets>,
 }
 
 struct SegmentFacets {
-    /// Per facet field: the column, counts per term ordinal, and the count
-    /// of documents without a value.
-    strings: Vec<(StrColumn, Vec<u64>, u64)>,
-    year: U64Column,
-    /// Counts by year, indexed by year (0 = no year); a counter per
-    /// possible year is cheaper than a map lookup per hit.
-    years: Vec<u64>,
+    /// Per counted text dimension: the column, counts per term ordinal,
+    /// and the count of documents without a value.
+    text: Vec<(Dimension, StrColumn, Vec<u64>, u64)>,
+    /// Counts by stored year (0 = no year), when years are counted; a
+    /// counter per possible year is cheaper than a map lookup per hit.
+    years: Option<(U64Column, Vec<u64>)>,
 }
-
-fn u64_column(segment: &SegmentReader, name: &str) -> tantivy::Result<U64Column> {
-    Ok(segment.fast_fields().u64(name)?.first_or_default_col(0))
-}
-
-/// The fast-field columns the collector reads, opened once per segment.
-/// Opening a column decodes its block index, which costs more than a
-/// small search itself, so an [`IndexHandle`](crate::index::IndexHandle)
-/// keeps them for the life of its searcher.
-pub struct SegmentColumns {
-    role: U64Column,
-    year: U64Column,
-    file_key: U64Column,
-    ordinal: U64Column,
-    dup_key: U64Column,
-    facets: OnceLock<Vec<StrColumn>>,
-}
-
-impl SegmentColumns {
-    fn open(segment: &SegmentReader) -> tantivy::Result<SegmentColumns> {
-        Ok(SegmentColumns {
-            role: u64_column(segment, names::ROLE)?,
-            year: u64_column(segment, names::YEAR)?,
-            file_key: u64_column(segment, names::FILE_KEY)?,
-            ordinal: u64_column(segment, names::ORDINAL)?,
-            dup_key: u64_column(segment, names::DUP_KEY)?,
-            facets: OnceLock::new(),
-        })
-    }
-
-    fn facet_columns(&self, segment: &SegmentReader) -> tantivy::Result<&[StrColumn]> {
-        if let Some(columns) = self.facets.get() {
-            return Ok(columns);
-        }
-        let mut columns = Vec::with_capacity(FACET_FIELDS.len());
-        for name in FACET_FIELDS {
-            let column = segment.fast_fields().str(name)?.unwrap_or_else(|| {
-                StrColumn::wrap(tantivy::columnar::BytesColumn::empty(segment.max_doc()))
-            });
-            columns.push(column);
-        }
-        Ok(self.facets.get_or_init(|| columns))
-    }
-}
-
-/// Columns per segment, filled on first use.
-#[derive(Default)]
-pub struct ColumnCache {
-    segments: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
-}
-
-impl ColumnCache {
-    fn get(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentColumns>> {
-        let id = segment.segment_id();
-        if let Some(columns) = self.segments.lock().ok().and_then(|m| m.get(&id).cloned()) {
-            return Ok(columns);
-        }
-        let columns = Arc::new(SegmentColumns::open(segment)?);
-        if let Ok(mut map) = self.segments.lock() {
-            map.insert(id, columns.clone());
-        }
-        Ok(columns)
-    }
-}
-
-const FACET_FIELDS: [&str; 5] = [
-    names::PROVINCE,
-    names::CITY,
-    names::COUNTY,
-    names::KIND,
-    names::THEMES,
-];
 
 impl Collector for HitCollector {
     type Fruit = Collected;
@@ -271,19 +212,20 @@ impl Collector for HitCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentHits> {
         let columns = self.columns.get(segment)?;
-        let facets = if self.facets {
-            let strings = columns
-                .facet_columns(segment)?
-                .iter()
-                .map(|column| (column.clone(), vec![0u64; column.num_terms()], 0))
-                .collect();
-            Some(SegmentFacets {
-                strings,
-                year: columns.year.clone(),
-                years: vec![0; YEAR_SLOTS],
-            })
-        } else {
+        let facets = if self.facets.is_empty() {
             None
+        } else {
+            let mut text = Vec::new();
+            for &(dim, ref column) in columns.text_dimensions(segment)? {
+                if self.facets.contains(&dim) {
+                    text.push((dim, column.clone(), vec![0u64; column.num_terms()], 0));
+                }
+            }
+            let years = self
+                .facets
+                .contains(&Dimension::Year)
+                .then(|| (columns.year.clone(), vec![0; YEAR_SLOTS]));
+            Some(SegmentFacets { text, years })
         };
         Ok(SegmentHits {
             segment: segment_ord,
@@ -295,7 +237,7 @@ impl Collector for HitCollector {
             role: columns.role.clone(),
             year: columns.year.clone(),
             file_key: columns.file_key.clone(),
-            ordinal: columns.ordinal.clone(),
+            number: columns.number.clone(),
             dup_key: columns.dup_key.clone(),
             facets,
         })
@@ -318,7 +260,7 @@ impl Collector for HitCollector {
         }
         top.sort_by(|a, b| rank_cmp(a, b, self.sort));
         top.truncate(self.limit);
-        if self.facets && facets.is_none() {
+        if !self.facets.is_empty() && facets.is_none() {
             facets = Some(FacetCounts::default());
         }
         Ok(Collected { total, top, facets })
@@ -358,15 +300,15 @@ impl SegmentCollector for SegmentHits {
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
         if self.wants(score) {
-            let score = match Role::from_u64(self.role.get_val(doc)) {
+            let score = match Role::from_code(self.role.get_val(doc)) {
                 Role::Body => score,
                 Role::Heading | Role::Caption => score * CONTEXT_WEIGHT,
             };
             let candidate = Candidate {
                 score,
-                year: self.year.get_val(doc),
+                year: decode_year(self.year.get_val(doc)),
                 file_key: self.file_key.get_val(doc),
-                ordinal: self.ordinal.get_val(doc),
+                number: self.number.get_val(doc),
                 dup_key: self.dup_key.get_val(doc),
                 doc: DocAddress::new(self.segment, doc),
             };
@@ -382,7 +324,7 @@ impl SegmentCollector for SegmentHits {
             }
         }
         if let Some(facets) = &mut self.facets {
-            for (column, counts, none) in &mut facets.strings {
+            for (_, column, counts, none) in &mut facets.text {
                 let mut any = false;
                 for ord in column.term_ords(doc) {
                     if let Some(count) = counts.get_mut(ord as usize) {
@@ -394,8 +336,10 @@ impl SegmentCollector for SegmentHits {
                     *none += 1;
                 }
             }
-            let year = (facets.year.get_val(doc) as usize).min(YEAR_SLOTS - 1);
-            facets.years[year] += 1;
+            if let Some((column, years)) = &mut facets.years {
+                let year = (column.get_val(doc) as usize).min(YEAR_SLOTS - 1);
+                years[year] += 1;
+            }
         }
     }
 
@@ -403,29 +347,25 @@ impl SegmentCollector for SegmentHits {
         let mut top = self.all;
         top.extend(self.heap.into_iter().map(|r| r.0));
         let facets = self.facets.map(|f| {
-            let mut counts = FacetCounts {
-                year: f
-                    .years
+            let mut counts = FacetCounts::default();
+            if let Some((_, years)) = f.years {
+                counts.years = years
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| **c > 0)
-                    .map(|(y, c)| (y as u64, *c))
-                    .collect(),
-                ..FacetCounts::default()
-            };
-            for (name, (column, ords, none)) in FACET_FIELDS.iter().zip(f.strings) {
-                let map = match *name {
-                    names::PROVINCE => &mut counts.province,
-                    names::CITY => &mut counts.city,
-                    names::COUNTY => &mut counts.county,
-                    names::KIND => &mut counts.kind,
-                    _ => &mut counts.themes,
-                };
+                    .map(|(y, c)| (decode_year(y as u64), *c))
+                    .collect();
+            }
+            for (dim, column, ords, none) in f.text {
+                let map = counts.text.entry(dim).or_default();
                 if none > 0 {
                     *map.entry(NONE_BUCKET.to_string()).or_insert(0) += none;
                 }
                 // Look the used ordinals up in one sorted pass over the
                 // dictionary (one lookup each would re-scan a block each).
+                // A dictionary read error cannot be returned from harvest;
+                // it would leave the counts short, which the facet tests'
+                // "counts add up to the total" would catch.
                 let used: Vec<u64> = (0..ords.len() as u64)
                     .filter(|&o| ords[o as usize] > 0)
                     .collect();
@@ -451,12 +391,12 @@ impl SegmentCollector for SegmentHits {
 mod tests {
     use super::*;
 
-    fn candidate(score: f32, year: u64, file_key: u64, ordinal: u64) -> Candidate {
+    fn candidate(score: f32, year: i32, file_key: u64, number: u64) -> Candidate {
         Candidate {
             score,
-            year,
+            year: (year != 0).then_some(year),
             file_key,
-            ordinal,
+            number,
             dup_key: 0,
             doc: DocAddress::new(0, 0),
         }
@@ -470,9 +410,7 @@ mod tests {
         let mut v = [a, b, c];
         v.sort_by(|x, y| rank_cmp(x, y, SortOrder::Score));
         assert_eq!(
-            v.iter()
-                .map(|c| (c.file_key, c.ordinal))
-                .collect::<Vec<_>>(),
+            v.iter().map(|c| (c.file_key, c.number)).collect::<Vec<_>>(),
             vec![(4, 9), (5, 2), (5, 3)]
         );
     }

@@ -17,7 +17,7 @@
 
 use super::query::{Filter, Node, YearRange};
 use crate::analysis::bigrams::{BigramPlan, plan_literal};
-use crate::index::schema::{Fields, NO_YEAR};
+use crate::index::schema::{Fields, encode_year};
 use std::ops::Bound;
 use tantivy::Searcher;
 use tantivy::query::{
@@ -114,12 +114,11 @@ impl Planner<'_> {
             ))
         };
         match filter {
-            Filter::County(v) => term(f.county, v),
-            Filter::City(v) => term(f.city, v),
-            Filter::Province(v) => term(f.province, v),
-            Filter::Theme(v) => term(f.themes, v),
-            Filter::Kind(k) => term(f.kind, k.name()),
-            Filter::Year(range) => self.year(range),
+            Filter::Equals(dim, value) => match f.dimension(*dim) {
+                Some(field) => term(field, value),
+                None => Box::new(EmptyQuery),
+            },
+            Filter::Years(range) => self.year(range),
         }
     }
 
@@ -129,7 +128,7 @@ impl Planner<'_> {
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // year_from <= range.to
-        let to = range.to.unwrap_or(u64::MAX);
+        let to = range.to.map_or(u64::MAX, |y| encode_year(Some(y)));
         clauses.push((
             Occur::Must,
             Box::new(RangeQuery::new(
@@ -137,9 +136,9 @@ impl Planner<'_> {
                 Bound::Included(Term::from_field_u64(f.year_from, to)),
             )),
         ));
-        // year_to >= range.from
-        // Above NO_YEAR: a paragraph without a year never passes.
-        let from = range.from.unwrap_or(NO_YEAR + 1);
+        // year_to >= range.from, and above the no-year value: a paragraph
+        // without a year never passes.
+        let from = encode_year(range.from).max(encode_year(Some(1)));
         clauses.push((
             Occur::Must,
             Box::new(RangeQuery::new(

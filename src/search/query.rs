@@ -13,17 +13,19 @@
 //! normalisation, exactly as a substring scan would. Only ASCII `(`, `)`,
 //! `"` and `|` are operators; full-width （ ） “ ” are text to search for.
 //!
-//! Field filters: `county:`, `city:`, `province:`, `theme:`, `kind:` and
-//! `year:` (`year:2024`, `year:2020..2023`, `year:2022..`, `year:..2020`). A
-//! word before a colon that is not ASCII (`时间:2022`) is plain text.
+//! Field filters: one per tag [`Dimension`] — `county:`, `city:`,
+//! `province:`, `theme:`, `kind:` and `year:` (`year:2024`,
+//! `year:2020..2023`, `year:2022..`, `year:..2020`). A word before a colon
+//! that is not ASCII (`时间:2022`) is plain text.
 //!
 //! Every error names the character position it was found at (1-based), and
 //! the parser bounds what a query may cost: its length, its number of terms
 //! and its nesting depth.
 
 use crate::analysis::normalize::normalize;
+use crate::corpus::record::{Dimension, Tags, ValueKind, Year};
 use crate::corpus::split::MAX_LITERAL_CHARS;
-use crate::corpus::tags::Kind;
+pub use crate::error::QueryError;
 use std::fmt;
 
 /// Longest query accepted, in characters.
@@ -33,27 +35,10 @@ pub const MAX_QUERY_TERMS: usize = 64;
 /// Deepest parenthesis nesting.
 pub const MAX_NESTING: usize = 16;
 
-/// The fields that can be used as `field:value`.
-pub const FIELD_NAMES: &[&str] = &["county", "city", "province", "year", "theme", "kind"];
-
-/// A query that could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueryError {
-    pub message: String,
-    /// 1-based character position in the query, where it applies.
-    pub position: Option<usize>,
+/// The names that can be used as `field:value`, for messages.
+fn field_names() -> String {
+    Dimension::ALL.map(Dimension::name).join(", ")
 }
-
-impl fmt::Display for QueryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.position {
-            Some(p) => write!(f, "bad query at character {p}: {}", self.message),
-            None => write!(f, "bad query: {}", self.message),
-        }
-    }
-}
-
-impl std::error::Error for QueryError {}
 
 fn error<T>(position: Option<usize>, message: impl Into<String>) -> Result<T, QueryError> {
     Err(QueryError {
@@ -65,18 +50,18 @@ fn error<T>(position: Option<usize>, message: impl Into<String>) -> Result<T, Qu
 /// An inclusive range of years; either end may be open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct YearRange {
-    pub from: Option<u64>,
-    pub to: Option<u64>,
+    pub from: Option<Year>,
+    pub to: Option<Year>,
 }
 
 impl YearRange {
     /// Parse `2024`, `2020..2023`, `2022..` or `..2020`.
     pub fn parse(text: &str) -> Result<YearRange, String> {
-        let year = |s: &str| -> Result<Option<u64>, String> {
+        let year = |s: &str| -> Result<Option<Year>, String> {
             if s.is_empty() {
                 return Ok(None);
             }
-            match s.parse::<u64>() {
+            match s.parse::<Year>() {
                 Ok(y) if (1000..=2999).contains(&y) => Ok(Some(y)),
                 _ => Err(format!(
                     "'{s}' is not a year (expected e.g. 2024 or 2020..2023)"
@@ -100,12 +85,12 @@ impl YearRange {
         }
     }
 
-    pub fn contains(&self, year: u64) -> bool {
+    pub fn contains(&self, year: Year) -> bool {
         self.from.is_none_or(|f| year >= f) && self.to.is_none_or(|t| year <= t)
     }
 
     /// Does the span `from..=to` overlap this range?
-    pub fn overlaps(&self, from: u64, to: u64) -> bool {
+    pub fn overlaps(&self, from: Year, to: Year) -> bool {
         self.from.is_none_or(|f| to >= f) && self.to.is_none_or(|t| from <= t)
     }
 }
@@ -128,15 +113,47 @@ impl fmt::Display for YearRange {
     }
 }
 
-/// A field filter.
+/// A field filter on one tag dimension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
-    County(String),
-    City(String),
-    Province(String),
-    Theme(String),
-    Kind(Kind),
-    Year(YearRange),
+    /// A text dimension has exactly this value (`county:青田县`).
+    Equals(Dimension, String),
+    /// The paragraph's span of years overlaps this range (`year:2020..`).
+    Years(YearRange),
+}
+
+impl Filter {
+    /// A filter on `dim` from the text a user gave, or why it is invalid.
+    pub fn parse(dim: Dimension, value: &str) -> Result<Filter, String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(format!("'{dim}' needs a value"));
+        }
+        match dim.value_kind() {
+            ValueKind::Years => YearRange::parse(value).map(Filter::Years),
+            ValueKind::Text => {
+                dim.check_value(value)?;
+                Ok(Filter::Equals(dim, value.to_string()))
+            }
+        }
+    }
+
+    pub fn dimension(&self) -> Dimension {
+        match self {
+            Filter::Equals(dim, _) => *dim,
+            Filter::Years(_) => Dimension::Year,
+        }
+    }
+
+    /// Does a paragraph with these tags pass? The reference semantics, used
+    /// by tests to check the index. A paragraph without a year never passes
+    /// a year filter.
+    pub fn passes(&self, tags: &Tags) -> bool {
+        match self {
+            Filter::Equals(dim, value) => dim.values(tags).contains(&value.as_str()),
+            Filter::Years(range) => tags.years.is_some_and(|y| range.overlaps(y.from, y.to)),
+        }
+    }
 }
 
 /// A parsed query.
@@ -187,6 +204,24 @@ impl Node {
             Node::Not(_) => false,
             Node::And(nodes) => nodes.iter().any(Node::has_positive),
             Node::Or(nodes) => nodes.iter().any(Node::has_positive),
+        }
+    }
+
+    /// The filters anywhere in the query.
+    pub fn filters(&self) -> Vec<&Filter> {
+        let mut out = Vec::new();
+        self.collect_filters(&mut out);
+        out
+    }
+
+    fn collect_filters<'a>(&'a self, out: &mut Vec<&'a Filter>) {
+        match self {
+            Node::Filter(filter) => out.push(filter),
+            Node::Not(inner) => inner.collect_filters(out),
+            Node::And(nodes) | Node::Or(nodes) => {
+                nodes.iter().for_each(|n| n.collect_filters(out));
+            }
+            Node::Literal { .. } => {}
         }
     }
 
@@ -354,12 +389,12 @@ fn classify_word(word: String, position: usize) -> Result<Token, QueryError> {
     if let Some((name, value)) = word.split_once(':')
         && is_field_name_shape(name)
     {
-        if !FIELD_NAMES.contains(&name.to_ascii_lowercase().as_str()) {
+        if Dimension::from_name(name).is_none() {
             return error(
                 Some(position),
                 format!(
                     "unknown field '{name}' (fields are {}; quote the text to search for it literally)",
-                    FIELD_NAMES.join(", ")
+                    field_names()
                 ),
             );
         }
@@ -535,33 +570,16 @@ fn literal(raw: &str, position: usize) -> Result<Node, QueryError> {
 
 /// A `field:value` filter.
 fn field(name: &str, value: &str, position: usize) -> Result<Node, QueryError> {
-    let value = value.trim();
-    if value.is_empty() {
+    let Some(dim) = Dimension::from_name(name) else {
+        return error(Some(position), format!("unknown field '{name}'"));
+    };
+    if value.trim().is_empty() {
         return error(Some(position), format!("'{name}:' needs a value"));
     }
-    let filter = match name {
-        "county" => Filter::County(value.to_string()),
-        "city" => Filter::City(value.to_string()),
-        "province" => Filter::Province(value.to_string()),
-        "theme" => Filter::Theme(value.to_string()),
-        "kind" => match Kind::parse(value) {
-            Some(kind) => Filter::Kind(kind),
-            None => {
-                return error(
-                    Some(position),
-                    format!("unknown kind '{value}' (kinds are review, plan, other)"),
-                );
-            }
-        },
-        "year" => match YearRange::parse(value) {
-            Ok(range) => Filter::Year(range),
-            Err(message) => return error(Some(position), message),
-        },
-        other => {
-            return error(Some(position), format!("unknown field '{other}'"));
-        }
-    };
-    Ok(Node::Filter(filter))
+    match Filter::parse(dim, value) {
+        Ok(filter) => Ok(Node::Filter(filter)),
+        Err(message) => error(Some(position), message),
+    }
 }
 
 #[cfg(test)]
@@ -650,8 +668,8 @@ mod tests {
             Node::And(vec![
                 lit("学前教育", 0),
                 Node::Not(Box::new(lit("民办", 6))),
-                Node::Filter(Filter::Province("浙江省".into())),
-                Node::Filter(Filter::Year(YearRange {
+                Node::Filter(Filter::Equals(Dimension::Province, "浙江省".into())),
+                Node::Filter(Filter::Years(YearRange {
                     from: Some(2022),
                     to: Some(2024)
                 })),
@@ -659,16 +677,19 @@ mod tests {
         );
         assert_eq!(
             parse("county:\"青田县\"").unwrap(),
-            Node::Filter(Filter::County("青田县".into()))
+            Node::Filter(Filter::Equals(Dimension::County, "青田县".into()))
         );
         assert_eq!(
             parse("kind:plan").unwrap(),
-            Node::Filter(Filter::Kind(Kind::Plan))
+            Node::Filter(Filter::Equals(Dimension::Kind, "plan".into()))
         );
         assert_eq!(
             parse("-county:青田县 教育").unwrap(),
             Node::And(vec![
-                Node::Not(Box::new(Node::Filter(Filter::County("青田县".into())))),
+                Node::Not(Box::new(Node::Filter(Filter::Equals(
+                    Dimension::County,
+                    "青田县".into()
+                )))),
                 lit("教育", 12)
             ])
         );

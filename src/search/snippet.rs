@@ -9,6 +9,7 @@
 //! and overlapping or adjacent matches are merged into one highlight.
 
 use crate::analysis::normalize::MappedText;
+use serde::Serialize;
 
 /// Default snippet width in characters.
 pub const SNIPPET_CHARS: usize = 100;
@@ -16,9 +17,11 @@ pub const SNIPPET_CHARS: usize = 100;
 pub const ELLIPSIS: char = '…';
 
 /// A snippet and its highlights, as character ranges `[start, end)` into
-/// `text` (ellipses included in the count).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `text` (ellipses included in the count). In JSON: `snippet` and
+/// `highlights`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
+    #[serde(rename = "snippet")]
     pub text: String,
     pub highlights: Vec<(usize, usize)>,
 }

@@ -4,11 +4,13 @@
 
 #![allow(dead_code)]
 
+mod rng;
+
 use assert_cmd::Command;
 use baogao::analysis::normalize::normalize;
 use baogao::corpus::{self, tags::Tagger};
-use baogao::index::IndexHandle;
-use baogao::search::{self, MatchMode, SearchRequest};
+use baogao::search::{Engine, MatchMode, Query, SearchOptions};
+pub use rng::Rng;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -113,12 +115,51 @@ pub fn paragraphs(corpus_dir: &Path) -> Vec<(String, u64, String)> {
     let mut out = Vec::new();
     for file in &walk.files {
         if let Ok(report) = corpus::load_report(file, &tagger) {
-            for p in report.paragraphs {
-                out.push((report.file.clone(), u64::from(p.para.ordinal), p.para.text));
+            for r in report.paragraphs {
+                out.push((
+                    report.file.clone(),
+                    u64::from(r.paragraph.number),
+                    r.paragraph.text,
+                ));
             }
         }
     }
     out
+}
+
+/// Every report of a corpus folder, read and tagged as the index does.
+pub fn load_reports(corpus_dir: &Path) -> Vec<corpus::Report> {
+    let tagger = Tagger::for_corpus(corpus_dir, None).expect("tagger");
+    corpus::walk(corpus_dir)
+        .expect("walk")
+        .files
+        .iter()
+        .filter_map(|f| corpus::load_report(f, &tagger).ok())
+        .collect()
+}
+
+/// An engine over an in-memory index of a corpus folder.
+pub fn engine_for(corpus_dir: &Path) -> Engine {
+    Engine::in_memory(
+        &load_reports(corpus_dir),
+        Tagger::default().theme_names(),
+        2,
+    )
+    .expect("index")
+}
+
+/// Prepare a query (panicking with the query on a parse error).
+pub fn query(text: &str, mode: MatchMode) -> Query {
+    Query::parse(text, &[], mode).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// Options for every hit, uncollapsed.
+pub fn every_hit() -> SearchOptions {
+    SearchOptions {
+        limit: None,
+        collapse: false,
+        ..SearchOptions::default()
+    }
 }
 
 /// The brute-force truth: which paragraphs contain `needle` after
@@ -133,27 +174,6 @@ pub fn containing(paragraphs: &[(String, u64, String)], needle: &str) -> Vec<(St
         .collect();
     found.sort();
     found
-}
-
-/// A small deterministic random generator (xorshift64*), so the "random"
-/// queries are the same on every run.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed.max(1))
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Random substrings of 2..=6 characters of the given texts, made of
@@ -181,21 +201,22 @@ pub fn random_substrings(texts: &[&str], count: usize, seed: u64) -> Vec<String>
 /// The exact hit set of a query on an in-memory index: every hit, no
 /// collapsing, no partial fill; sorted (file, paragraph) pairs. Checks
 /// that the total is the number of hits.
-pub fn exact_hits(handle: &IndexHandle, query: &str) -> Vec<(String, u64)> {
-    let mut request = SearchRequest::new(query);
-    request.limit = None;
-    request.collapse = false;
-    request.match_mode = MatchMode::All;
-    let results = search::search(handle, &request).unwrap_or_else(|e| panic!("{query}: {e}"));
+pub fn exact_hits(engine: &Engine, text: &str) -> Vec<(String, u64)> {
+    let results = engine
+        .search(&query(text, MatchMode::All), &every_hit())
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
     assert_eq!(
         results.total as usize,
         results.hits.len(),
-        "{query}: total vs hits"
+        "{text}: total vs hits"
     );
     let mut hits: Vec<(String, u64)> = results
         .hits
         .iter()
-        .map(|h| (h.location.file.clone(), h.location.paragraph))
+        .map(|h| {
+            let p = &h.record.paragraph;
+            (p.file.clone(), u64::from(p.number))
+        })
         .collect();
     hits.sort();
     hits

@@ -7,8 +7,7 @@
 //! nothing. When no heading decides, the report's title does, if it says
 //! one (a 工作综述 is a review); otherwise the paragraph is `other`.
 
-pub use super::Kind;
-use crate::corpus::split::Heading;
+use crate::corpus::record::Kind;
 
 /// Words that mark a review of past work.
 pub const REVIEW_WORDS: &[&str] = &[
@@ -57,12 +56,12 @@ pub fn of_text(text: &str) -> Option<Kind> {
     }
 }
 
-/// The kind of a paragraph under `path` (innermost last), in a report whose
-/// title names `default` (if anything).
-pub fn of_path(path: &[Heading], default: Option<Kind>) -> Kind {
+/// The kind of a paragraph under `path` (heading titles, innermost last),
+/// in a report whose title names `default` (if anything).
+pub fn of_path(path: &[&str], default: Option<Kind>) -> Kind {
     path.iter()
         .rev()
-        .find_map(|h| of_text(&h.title))
+        .find_map(|h| of_text(h))
         .or(default)
         .unwrap_or(Kind::Other)
 }
@@ -71,11 +70,8 @@ pub fn of_path(path: &[Heading], default: Option<Kind>) -> Kind {
 mod tests {
     use super::*;
 
-    fn h(title: &str) -> Heading {
-        Heading {
-            level: 0,
-            title: title.into(),
-        }
+    fn h(title: &str) -> &str {
+        title
     }
 
     #[test]

@@ -10,130 +10,55 @@
 //!   span of years from the headings above it;
 //! * [`kind`]: review, plan or other, from the headings;
 //! * themes: from the taxonomy in `analysis::themes`.
+//!
+//! The tagger's output for each paragraph is the record's [`Tags`]; the
+//! report-level [`ReportTags`] keep where each tag came from, for `check`.
 
 pub mod gazetteer;
 pub mod kind;
 pub mod place;
+pub mod tagged;
 pub mod years;
 
+pub use tagged::{TagSource, Tagged};
+
 use super::manifest::{Manifest, ManifestEntry};
-use super::split::{self, Paragraph};
+use super::record::{Kind, Paragraph, Place, Role, Tags, Year, Years};
 use crate::analysis::themes::Taxonomy;
 use serde::Serialize;
 
 /// What a heading path says: year, span of years, kind.
-type PathTags = (Option<i32>, Option<years::Span>, Kind);
+type PathTags = (Option<Year>, Option<years::Span>, Kind);
 
 /// Bumped whenever tagging rules change, so that an incremental build
 /// re-tags reports whose text did not change (2: bare years in file names).
 const TAGGING_VERSION: u32 = 2;
 
-/// Where a tag came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TagSource {
-    Manifest,
-    Text,
-    FileName,
-    Heading,
-}
-
-impl TagSource {
-    pub fn name(self) -> &'static str {
-        match self {
-            TagSource::Manifest => "manifest",
-            TagSource::Text => "text",
-            TagSource::FileName => "file name",
-            TagSource::Heading => "heading",
-        }
-    }
-}
-
-/// A tag value with its provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Tagged<T> {
-    pub value: T,
-    pub source: TagSource,
-    /// 0.0–1.0; the manifest is 1.0.
-    pub confidence: f32,
-}
-
-impl<T> Tagged<T> {
-    pub fn manifest(value: T) -> Self {
-        Tagged {
-            value,
-            source: TagSource::Manifest,
-            confidence: 1.0,
-        }
-    }
-}
-
-/// What a report is about, as a whole.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a report is about, as a whole, with where each tag came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ReportTags {
     pub title: String,
     pub county: Option<Tagged<String>>,
     pub city: Option<Tagged<String>>,
     pub province: Option<Tagged<String>>,
     /// The year the report reviews.
-    pub year: Option<Tagged<i32>>,
+    pub year: Option<Tagged<Year>>,
 }
 
 impl ReportTags {
-    pub fn county_name(&self) -> &str {
-        self.county.as_ref().map_or("", |t| t.value.as_str())
+    /// The place every paragraph of the report is tagged with.
+    pub fn place(&self) -> Place {
+        let value = |t: &Option<Tagged<String>>| t.as_ref().map(|t| t.value.clone());
+        Place {
+            county: value(&self.county),
+            city: value(&self.city),
+            province: value(&self.province),
+        }
     }
-    pub fn city_name(&self) -> &str {
-        self.city.as_ref().map_or("", |t| t.value.as_str())
-    }
-    pub fn province_name(&self) -> &str {
-        self.province.as_ref().map_or("", |t| t.value.as_str())
-    }
-    pub fn year_value(&self) -> Option<i32> {
+
+    pub fn year_value(&self) -> Option<Year> {
         self.year.as_ref().map(|t| t.value)
     }
-}
-
-/// Whether a paragraph reviews past work, plans future work, or neither.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Review,
-    Plan,
-    #[default]
-    Other,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Review => "review",
-            Kind::Plan => "plan",
-            Kind::Other => "other",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Kind> {
-        match text {
-            "review" => Some(Kind::Review),
-            "plan" => Some(Kind::Plan),
-            "other" => Some(Kind::Other),
-            _ => None,
-        }
-    }
-}
-
-/// Tags of one paragraph.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ParagraphTags {
-    /// The year whose work the paragraph describes.
-    pub year: Option<i32>,
-    /// The span of years it covers (a 十三五 review covers 2016–2020);
-    /// equal to `year` for a single year.
-    pub year_from: Option<i32>,
-    pub year_to: Option<i32>,
-    pub kind: Kind,
-    pub themes: Vec<String>,
 }
 
 /// Tags reports and paragraphs; built once per corpus.
@@ -197,12 +122,7 @@ impl Tagger {
     }
 
     /// Tag a report and its paragraphs.
-    pub fn tag(
-        &self,
-        file: &str,
-        text: &str,
-        paragraphs: &[Paragraph],
-    ) -> (ReportTags, Vec<ParagraphTags>) {
+    pub fn tag(&self, file: &str, text: &str, paragraphs: &[Paragraph]) -> (ReportTags, Vec<Tags>) {
         let entry = self.manifest.get(file);
         let detected_title = detect_title(paragraphs);
         let title_for_inference = match entry.and_then(|e| e.title.as_deref()) {
@@ -222,15 +142,16 @@ impl Tagger {
             kind::of_text(&report.title).or_else(|| kind::of_text(&title_from_file(file)));
         let report_year = report.year_value();
         let mut themes = self.themes.tagger();
+        let place = report.place();
         // Runs of paragraphs share a heading path; its year and kind are
         // worked out once per run.
-        let mut last: Option<(&[split::Heading], PathTags)> = None;
+        let mut last: Option<(&[String], PathTags)> = None;
         let paragraph_tags = paragraphs
             .iter()
             .map(|p| {
                 let (year, span, kind) = match &last {
                     Some((headings, tags))
-                        if *headings == p.headings.as_slice() && p.role != split::Role::Heading =>
+                        if *headings == p.headings.as_slice() && p.role != Role::Heading =>
                     {
                         *tags
                     }
@@ -238,17 +159,20 @@ impl Tagger {
                         let path = years::own_path(p);
                         let (year, span) = years::paragraph_years(&path, report_year, delivered);
                         let tags = (year, span, kind::of_path(&path, default_kind));
-                        if p.role != split::Role::Heading {
+                        if p.role != Role::Heading {
                             last = Some((p.headings.as_slice(), tags));
                         }
                         tags
                     }
                 };
-                let headings: Vec<&str> = p.headings.iter().map(|h| h.title.as_str()).collect();
-                ParagraphTags {
-                    year,
-                    year_from: span.map(|s| s.from),
-                    year_to: span.map(|s| s.to),
+                let headings: Vec<&str> = p.headings.iter().map(String::as_str).collect();
+                Tags {
+                    place: place.clone(),
+                    years: year.zip(span).map(|(year, span)| Years {
+                        year,
+                        from: span.from,
+                        to: span.to,
+                    }),
                     kind,
                     themes: themes.tag(&p.text, &headings),
                 }
@@ -341,7 +265,7 @@ pub fn detect_title(paragraphs: &[Paragraph]) -> String {
     paragraphs
         .iter()
         .take(8)
-        .filter(|p| p.role == crate::corpus::split::Role::Heading && p.headings.is_empty())
+        .filter(|p| p.role == Role::Heading && p.headings.is_empty())
         .filter(|p| {
             crate::corpus::split::heading_marker(&p.text).is_none_or(|(level, _)| level <= 1)
         })

@@ -30,7 +30,7 @@
 //! [`MIN_CONFIDENCE`] the tag is left empty rather than guessed.
 
 use super::gazetteer::{Gazetteer, Level};
-use super::{TagSource, Tagged};
+use super::tagged::{TagSource, Tagged};
 use crate::analysis::words;
 use std::collections::HashMap;
 

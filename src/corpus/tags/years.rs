@@ -11,9 +11,9 @@
 //! Relative years (今年, 去年, 过去一年, 过去五年, 明年) are resolved only in
 //! 政府工作报告, whose titles give the year they are delivered in.
 
-use super::kind::{self, Kind};
-use super::{TagSource, Tagged};
-use crate::corpus::split::{Heading, Paragraph, Role};
+use super::kind;
+use super::tagged::{TagSource, Tagged};
+use crate::corpus::record::{Kind, Paragraph, Role, Year};
 
 /// A year and the span it belongs to (equal ends for a single year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,8 +244,8 @@ pub fn report_year(file: &str, title: &str, paragraphs: &[Paragraph]) -> Option<
     // 1. The first review heading that names one year.
     for p in paragraphs {
         for heading in own_path(p) {
-            if kind::of_text(&heading.title) == Some(Kind::Review)
-                && let Some(span) = find_span(&heading.title, delivered)
+            if kind::of_text(heading) == Some(Kind::Review)
+                && let Some(span) = find_span(heading, delivered)
                 && span.from == span.to
             {
                 return tag(span.from, TagSource::Heading, 0.9);
@@ -296,25 +296,22 @@ pub fn report_year(file: &str, title: &str, paragraphs: &[Paragraph]) -> Option<
 
 /// The headings that describe a paragraph: its heading path, plus its own
 /// text when it is itself a bare heading.
-pub fn own_path(p: &Paragraph) -> Vec<Heading> {
-    let mut path = p.headings.clone();
+pub fn own_path(p: &Paragraph) -> Vec<&str> {
+    let mut path: Vec<&str> = p.headings.iter().map(String::as_str).collect();
     if p.role == Role::Heading {
-        path.push(Heading {
-            level: u8::MAX,
-            title: p.text.clone(),
-        });
+        path.push(&p.text);
     }
     path
 }
 
 /// The year and span of one paragraph.
 pub fn paragraph_years(
-    path: &[Heading],
-    report_year: Option<i32>,
-    delivered: Option<i32>,
-) -> (Option<i32>, Option<Span>) {
+    path: &[&str],
+    report_year: Option<Year>,
+    delivered: Option<Year>,
+) -> (Option<Year>, Option<Span>) {
     for heading in path.iter().rev() {
-        if let Some(span) = find_span(&heading.title, delivered) {
+        if let Some(span) = find_span(heading, delivered) {
             let year = match report_year {
                 Some(y) => y.clamp(span.from, span.to),
                 None => span.from,

@@ -11,35 +11,80 @@
 //! a review section and a plan section with numbered sub-sections) and are
 //! spread over the gazetteer's counties and the years 2010–2025. The same
 //! seed and sources give the same corpus, byte for byte.
+//!
+//! A development tool, not part of baogao:
+//!
+//! ```sh
+//! cargo run --release --example synth -- --out /tmp/synth --mb 1024 [--seed 1] [--from DIR]…
+//! ```
+//!
+//! By default it learns from `corpus/` and, where present,
+//! `../shared/corpus/national` (reports, not laws: the same genre).
 
-use crate::analysis::words;
-use crate::corpus::{self, tags::Tagger, tags::gazetteer};
-use crate::error::{Error, Result};
+#[path = "../tests/common/rng.rs"]
+mod rng;
+
+use baogao::analysis::words;
+use baogao::corpus::{self, tags::Tagger, tags::gazetteer};
+use baogao::error::{Error, Result};
+use clap::Parser;
+use rng::Rng;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Training stops after this much source text.
 const MAX_TRAINING_BYTES: usize = 32 << 20;
 
-/// A deterministic generator (xorshift64*).
-struct Rng(u64);
+/// Write a synthetic corpus learnt from real reports.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Where to write the reports
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// How much text to write, in MiB
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    mb: u64,
+    /// Random seed: the same seed and sources give the same corpus
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Corpora to learn from (default: corpus/, and ../shared/corpus/national if present)
+    #[arg(long = "from", value_name = "DIR")]
+    from: Vec<PathBuf>,
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let mut sources = args.from.clone();
+    if sources.is_empty() {
+        sources.push("corpus".into());
+        let national = PathBuf::from("../shared/corpus/national");
+        if national.is_dir() {
+            sources.push(national);
+        }
     }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    let sources: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
+    let started = std::time::Instant::now();
+    let outcome = Model::learn(&sources).and_then(|m| generate(&m, &args.out, args.mb, args.seed));
+    match outcome {
+        Ok((files, bytes)) => {
+            println!(
+                "{files} files, {:.1} MiB in {} ({:.1} s)",
+                bytes as f64 / (1 << 20) as f64,
+                args.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("synth: {e}");
+            std::process::ExitCode::from(2)
+        }
     }
 }
 
 /// The word model.
-pub struct Model {
+struct Model {
     words: Vec<String>,
     /// successors[w] are the ids of the words that followed word w, one
     /// entry per occurrence (so sampling follows their frequencies).
@@ -52,7 +97,7 @@ pub struct Model {
 
 impl Model {
     /// Learn from the paragraphs of the reports under `sources`.
-    pub fn learn(sources: &[&Path]) -> Result<Model> {
+    fn learn(sources: &[&Path]) -> Result<Model> {
         let mut index: HashMap<String, u32> = HashMap::new();
         let mut words_list: Vec<String> = Vec::new();
         let mut successors: Vec<Vec<u32>> = Vec::new();
@@ -75,11 +120,12 @@ impl Model {
                 let Ok(report) = corpus::load_report(&file, &tagger) else {
                     continue;
                 };
-                for p in &report.paragraphs {
-                    if p.para.text.chars().count() < 20 {
+                for record in &report.paragraphs {
+                    let text = &record.paragraph.text;
+                    if text.chars().count() < 20 {
                         continue;
                     }
-                    let tokens = words::cut(&p.para.text);
+                    let tokens = words::cut(text);
                     let mut previous: Option<u32> = None;
                     for token in tokens {
                         let id = intern(token, &mut words_list, &mut successors);
@@ -89,7 +135,7 @@ impl Model {
                         }
                         previous = Some(id);
                     }
-                    seen_bytes += p.para.text.len();
+                    seen_bytes += text.len();
                     if seen_bytes >= MAX_TRAINING_BYTES {
                         break 'sources;
                     }
@@ -161,12 +207,12 @@ const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "
 
 /// Write about `megabytes` MB of synthetic reports under `out`; returns
 /// (files, bytes) written.
-pub fn generate(model: &Model, out: &Path, megabytes: u64, seed: u64) -> Result<(u64, u64)> {
+fn generate(model: &Model, out: &Path, megabytes: u64, seed: u64) -> Result<(u64, u64)> {
     let g = gazetteer::gazetteer();
     let counties: Vec<usize> = (0..g.divisions.len())
         .filter(|&i| g.divisions[i].level == gazetteer::Level::County)
         .collect();
-    let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = Rng::new(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let target = megabytes << 20;
     let (mut files, mut bytes) = (0u64, 0u64);
     let mut text = String::with_capacity(64 << 10);

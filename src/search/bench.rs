@@ -12,15 +12,18 @@
 //! comment; a comment `# class: NAME` sets the class of the lines after it
 //! (the criterion benches group by class); a line starting with `@facets `
 //! asks for facet counts too.
+//!
+//! Each query is prepared once (as the binary does) and searched `runs`
+//! times; what is timed is [`Engine::search`].
 
-pub mod synth;
-
-use crate::index::IndexHandle;
-use crate::search::{self, SearchRequest};
+use super::engine::Engine;
+use super::prepared::{MatchMode, Query};
+use super::results::SearchOptions;
 use std::time::{Duration, Instant};
 
-/// The query set shipped in the repository.
-pub const DEFAULT_QUERIES: &str = include_str!("../../benches/queries.txt");
+/// The default query set, `data/queries.txt`: two-character words, long
+/// terms, several terms, operators, filters, facets.
+pub const DEFAULT_QUERIES: &str = include_str!("../../data/queries.txt");
 
 /// One benchmark query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +34,34 @@ pub struct BenchQuery {
 }
 
 impl BenchQuery {
-    /// The search this query stands for.
-    pub fn request(&self) -> SearchRequest {
-        let mut request = SearchRequest::new(self.query.clone());
-        request.facets = self.facets;
-        request
+    /// The prepared query.
+    pub fn prepare(&self) -> Result<Query, crate::error::QueryError> {
+        Query::parse(&self.query, &[], MatchMode::Fill)
     }
+
+    /// The search options it runs with: a page of ten, facets if asked.
+    pub fn options(&self) -> SearchOptions {
+        SearchOptions {
+            facets: self.facets,
+            ..SearchOptions::default()
+        }
+    }
+}
+
+/// The queries of a query file, or the default set.
+pub fn load_queries(file: Option<&std::path::Path>) -> crate::Result<Vec<BenchQuery>> {
+    let queries = match file {
+        Some(path) => {
+            parse_queries(&std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?)
+        }
+        None => parse_queries(DEFAULT_QUERIES),
+    };
+    if queries.is_empty() {
+        return Err(crate::Error::Invalid(
+            "the query file has no queries".into(),
+        ));
+    }
+    Ok(queries)
 }
 
 /// Parse a query file.
@@ -131,29 +156,41 @@ pub struct BenchReport {
 }
 
 /// Run the benchmark.
-pub fn run(handle: &IndexHandle, queries: &[BenchQuery], options: &BenchOptions) -> BenchReport {
+pub fn run(engine: &Engine, queries: &[BenchQuery], options: &BenchOptions) -> BenchReport {
     let threads = options.threads.max(1);
     // First pass: which queries run at all, and their hit counts.
     let mut errors: Vec<Option<String>> = Vec::with_capacity(queries.len());
     let mut hits = Vec::with_capacity(queries.len());
+    let mut prepared = Vec::with_capacity(queries.len());
     for q in queries {
-        match search::search(handle, &q.request()) {
-            Ok(results) => {
+        let outcome = q
+            .prepare()
+            .map_err(crate::error::Error::from)
+            .and_then(|query| {
+                let total = engine.search(&query, &q.options())?.total;
+                Ok((query, total))
+            });
+        match outcome {
+            Ok((query, total)) => {
                 errors.push(None);
-                hits.push(results.total);
+                hits.push(total);
+                prepared.push(Some((query, q.options())));
             }
             Err(e) => {
                 errors.push(Some(e.to_string()));
                 hits.push(0);
+                prepared.push(None);
             }
         }
     }
-    let runnable: Vec<usize> = (0..queries.len())
-        .filter(|&i| errors[i].is_none())
+    let runnable: Vec<(usize, &Query, &SearchOptions)> = prepared
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.as_ref().map(|(q, o)| (i, q, o)))
         .collect();
     for _ in 0..options.warmup {
-        for &i in &runnable {
-            let _ = search::search(handle, &queries[i].request());
+        for &(_, query, search_options) in &runnable {
+            let _ = engine.search(query, search_options);
         }
     }
     let started = Instant::now();
@@ -164,10 +201,9 @@ pub fn run(handle: &IndexHandle, queries: &[BenchQuery], options: &BenchOptions)
                 scope.spawn(move || {
                     let mut samples = vec![Vec::with_capacity(options.runs); queries.len()];
                     for _ in 0..options.runs {
-                        for &i in runnable {
-                            let request = queries[i].request();
+                        for &(i, query, search_options) in runnable {
                             let t = Instant::now();
-                            let outcome = search::search(handle, &request);
+                            let outcome = engine.search(query, search_options);
                             samples[i].push(t.elapsed());
                             drop(outcome);
                         }
@@ -260,7 +296,7 @@ mod tests {
             assert!(classes.contains(class), "{class}");
         }
         for q in &qs {
-            crate::search::query::parse(&q.query).unwrap_or_else(|e| panic!("{}: {e}", q.query));
+            q.prepare().unwrap_or_else(|e| panic!("{}: {e}", q.query));
         }
     }
 }

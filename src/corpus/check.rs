@@ -8,40 +8,50 @@
 //! place (the manifest wins), a manifest entry names a missing file, the
 //! walk met a symlink loop or an odd file name.
 
-use crate::corpus::{self, Problem, tags::Tagged, tags::Tagger, tags::gazetteer, tags::place};
+use crate::corpus::{self, Problem, tags::ReportTags, tags::Tagger, tags::gazetteer, tags::place};
 use crate::error::Result;
+use serde::{Serialize, Serializer};
 use std::collections::HashMap;
 use std::path::Path;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// Something `check` found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub file: String,
+    #[serde(rename = "problem")]
     pub key: &'static str,
-    pub message: String,
     pub severity: Severity,
+    pub message: String,
 }
 
-/// What `check` says about one report.
-#[derive(Debug, Clone)]
+/// What `check` says about one report: the report's tags as the tagger
+/// made them (with their sources), and what was read.
+#[derive(Debug, Clone, Serialize)]
 pub struct ReportCheck {
     pub file: String,
-    pub title: String,
-    pub county: Option<Tagged<String>>,
-    pub city: Option<Tagged<String>>,
-    pub province: Option<Tagged<String>>,
-    pub year: Option<Tagged<i32>>,
+    #[serde(flatten)]
+    pub tags: ReportTags,
     pub paragraphs: usize,
     pub encoding: &'static str,
     /// Leading county candidates from the text, with their evidence.
+    #[serde(serialize_with = "rounded_evidence")]
     pub evidence: Vec<(String, f64)>,
+}
+
+fn rounded_evidence<S: Serializer>(evidence: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(
+        evidence
+            .iter()
+            .map(|(name, score)| (name, (score * 100.0).round() / 100.0)),
+    )
 }
 
 /// The whole check.
@@ -164,17 +174,12 @@ pub fn check(corpus_dir: &Path, tagger: &Tagger) -> Result<CheckReport> {
                 }
             }
         }
-        let evidence = text_place.evidence;
         out.reports.push(ReportCheck {
-            file: report.file.clone(),
-            title: tags.title.clone(),
-            county: tags.county.clone(),
-            city: tags.city.clone(),
-            province: tags.province.clone(),
-            year: tags.year.clone(),
+            file: report.file,
             paragraphs: report.paragraphs.len(),
+            tags: report.tags,
             encoding,
-            evidence,
+            evidence: text_place.evidence,
         });
     }
     for listed in tagger.manifest().entries.keys() {

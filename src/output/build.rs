@@ -1,0 +1,183 @@
+//! What `baogao index` (and a search that builds or updates the index)
+//! shows: a progress bar and warnings on stderr while it works, and its
+//! summary on stdout, as a line of text or of JSON.
+
+use crate::corpus::Problem;
+use crate::corpus::check::Finding;
+use crate::index::build::{BuildObserver, BuildSummary};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+/// A directory for messages: `index/`, `/data/corpus/`.
+pub fn dir_label(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text.ends_with('/') {
+        text
+    } else {
+        format!("{text}/")
+    }
+}
+
+/// Build progress on stderr: warnings always; a progress bar when stderr is
+/// a terminal, unless quiet or running in CI (the `CI` variable is set).
+pub struct StderrProgress {
+    bar: Option<ProgressBar>,
+}
+
+impl StderrProgress {
+    pub fn new(quiet: bool) -> Self {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        let show = !quiet && !in_ci && io::stderr().is_terminal();
+        let bar = show.then(|| {
+            let bar = ProgressBar::hidden();
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "baogao: indexing {bar:30} {pos}/{len} files {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        StderrProgress { bar }
+    }
+
+    /// Print a message line without tearing the progress bar.
+    pub fn say(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{message}")),
+            None => eprintln!("{message}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for StderrProgress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+impl BuildObserver for StderrProgress {
+    fn first_build(&self, index: &Path, corpus: &Path) {
+        self.say(&format!(
+            "baogao: no index in {} yet; building it from {} (first run)…",
+            dir_label(index),
+            dir_label(corpus)
+        ));
+    }
+
+    fn waiting_for_lock(&self) {
+        self.say("baogao: another baogao is building this index; waiting for it to finish…");
+    }
+
+    fn started(&self, files: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(files as u64);
+        }
+    }
+
+    fn file_done(&self, file: &str) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            bar.set_message(file.to_string());
+        }
+    }
+
+    fn problem(&self, problem: &Problem) {
+        self.say(&format!("baogao: warning: {problem}"));
+    }
+
+    fn check_error(&self, finding: &Finding) {
+        self.say(&format!(
+            "baogao: error: {}: {}",
+            finding.file, finding.message
+        ));
+    }
+}
+
+/// The summary as one line of text.
+pub fn summary_line(summary: &BuildSummary) -> String {
+    let mut line = format!(
+        "{} files: {} indexed, {} unchanged, {} removed, {} skipped",
+        summary.files,
+        summary.indexed,
+        summary.unchanged,
+        summary.removed,
+        summary.skipped.len()
+    );
+    let reasons = summary.skipped_by_reason();
+    if !reasons.is_empty() {
+        let parts: Vec<String> = reasons.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line.push_str(&format!(
+        " · {} paragraphs · {:.2} s",
+        summary.paragraphs, summary.seconds
+    ));
+    if summary.full {
+        line.push_str(" · full build");
+    }
+    line
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    #[serde(rename = "file")]
+    path: &'a str,
+    reason: &'a str,
+    message: &'a str,
+}
+
+impl<'a> From<&'a Problem> for ProblemJson<'a> {
+    fn from(p: &'a Problem) -> Self {
+        ProblemJson {
+            path: &p.path,
+            reason: p.key,
+            message: &p.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "summary")]
+struct SummaryJson<'a> {
+    files: usize,
+    indexed: usize,
+    unchanged: usize,
+    removed: usize,
+    skipped: Vec<ProblemJson<'a>>,
+    warnings: Vec<ProblemJson<'a>>,
+    paragraphs: u64,
+    full: bool,
+    committed: bool,
+    seconds: f64,
+}
+
+/// Print the summary: a JSON line, or a line of text.
+pub fn print_summary(out: &mut dyn Write, summary: &BuildSummary, json: bool) -> io::Result<()> {
+    if json {
+        let line = SummaryJson {
+            files: summary.files,
+            indexed: summary.indexed,
+            unchanged: summary.unchanged,
+            removed: summary.removed,
+            skipped: summary.skipped.iter().map(ProblemJson::from).collect(),
+            warnings: summary.warnings.iter().map(ProblemJson::from).collect(),
+            paragraphs: summary.paragraphs,
+            full: summary.full,
+            committed: summary.committed,
+            seconds: summary.seconds,
+        };
+        super::json::write_line(out, &line)
+    } else {
+        writeln!(out, "{}", summary_line(summary))
+    }
+}

@@ -1,0 +1,434 @@
+//! The search engine: one type that opens an index read-only and serves
+//! search, trend, export and facets over it.
+//!
+//! An [`Engine`] can live as long as a process: [`Engine::reload`] makes it
+//! see the newest commit (a rebuild by another handle or process), and its
+//! caches — fast-field columns per segment, the index's theme names — are
+//! keyed by what they describe and dropped when that goes away. Every entry
+//! point runs through [`Engine::guard`], the one place where a read error
+//! from damaged index files becomes [`Error::IndexDamaged`].
+
+use super::collect::{Candidate, Collected, HitCollector, SortOrder};
+use super::columns::ColumnCache;
+use super::plan::Planner;
+use super::prepared::{MatchMode, Query};
+use super::results::{Hit, MatchKind, SearchOptions, SearchResults};
+use super::snippet;
+use crate::corpus::Report;
+use crate::corpus::record::Record;
+use crate::error::{Error, Result};
+use crate::index::schema::Fields;
+use crate::index::{self, OpenIndex, document};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
+
+/// Score bonus per term a partial hit contains: large enough that more
+/// terms always rank first, whatever the BM25 part.
+const PARTIAL_TERM_BONUS: f32 = 1000.0;
+
+/// An opened index, ready to answer queries.
+pub struct Engine {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    columns: Arc<ColumnCache>,
+    /// The theme names of the current commit, read on first use (most
+    /// searches never filter by theme) and forgotten on reload.
+    themes: Mutex<Option<Arc<Vec<String>>>>,
+}
+
+impl Engine {
+    /// Open the index in `dir` for searching.
+    pub fn open(dir: &Path) -> Result<Engine> {
+        Engine::from_index(index::open(dir)?)
+    }
+
+    /// An engine over an index built in memory from loaded reports (tests,
+    /// benchmarks), with `threads` indexing threads.
+    pub fn in_memory(reports: &[Report], themes: Vec<String>, threads: usize) -> Result<Engine> {
+        Engine::from_index(index::in_memory(reports, themes, threads)?)
+    }
+
+    pub fn from_index(open: OpenIndex) -> Result<Engine> {
+        let OpenIndex { dir, index, fields } = open;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index::reading_error(&dir, Error::Tantivy(e)))?;
+        Ok(Engine {
+            dir,
+            index,
+            reader,
+            fields,
+            columns: Arc::default(),
+            themes: Mutex::new(None),
+        })
+    }
+
+    /// See the index's newest commit. Caches of segments that are gone are
+    /// dropped.
+    pub fn reload(&self) -> Result<()> {
+        self.guard(|| {
+            self.reader.reload()?;
+            let live: Vec<_> = self
+                .reader
+                .searcher()
+                .segment_readers()
+                .iter()
+                .map(|s| s.segment_id())
+                .collect();
+            self.columns.retain(&live);
+            if let Ok(mut themes) = self.themes.lock() {
+                *themes = None;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Paragraphs in the index.
+    pub fn paragraphs(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// Segments whose columns are cached (for tests of the cache's bound).
+    pub fn cached_segments(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The theme names paragraphs were tagged with.
+    pub fn themes(&self) -> Arc<Vec<String>> {
+        let mut cached = match self.themes.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cached
+            .get_or_insert_with(|| Arc::new(index::themes_of(&self.index)))
+            .clone()
+    }
+
+    /// Run `work`, turning errors that mean damaged files into
+    /// [`Error::IndexDamaged`].
+    pub(super) fn guard<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        work().map_err(|e| index::reading_error(&self.dir, e))
+    }
+
+    /// Every theme the query names must be one the index knows.
+    pub(super) fn check_themes(&self, query: &Query) -> Result<()> {
+        let named = query.themes();
+        if named.is_empty() {
+            return Ok(());
+        }
+        let known = self.themes();
+        for theme in named {
+            if !known.iter().any(|k| k == theme) {
+                return Err(Error::Invalid(format!(
+                    "unknown theme '{theme}' (themes are: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn collect(
+        &self,
+        searcher: &Searcher,
+        query: &dyn TantivyQuery,
+        collector: &HitCollector,
+    ) -> Result<Collected> {
+        Ok(searcher.search(query, collector)?)
+    }
+
+    pub(super) fn collector(&self, limit: usize, sort: SortOrder) -> HitCollector {
+        HitCollector::new(&self.columns, limit, sort)
+    }
+
+    /// Read one stored paragraph.
+    pub fn record(&self, searcher: &Searcher, doc: DocAddress) -> Result<Record> {
+        let stored: TantivyDocument = searcher.doc(doc)?;
+        Ok(document::from_document(&self.fields, &stored))
+    }
+
+    /// Run a search.
+    pub fn search(&self, query: &Query, options: &SearchOptions) -> Result<SearchResults> {
+        self.guard(|| self.search_unguarded(query, options))
+    }
+
+    fn search_unguarded(&self, query: &Query, options: &SearchOptions) -> Result<SearchResults> {
+        let started = Instant::now();
+        self.check_themes(query)?;
+        let searcher = self.searcher();
+        let planner = Planner {
+            searcher: &searcher,
+            fields: &self.fields,
+        };
+        let exact = planner.exact(&query.hit_node);
+        let wanted = options.limit.map(|l| options.offset.saturating_add(l));
+        let ranked = planner.ranked(exact.box_clone(), &query.literals, None);
+        let facet_dims = if options.facets {
+            crate::corpus::record::Dimension::ALL.to_vec()
+        } else {
+            Vec::new()
+        };
+        let collected = self.collect_page(
+            &searcher,
+            ranked.as_ref(),
+            wanted,
+            options,
+            options.sort,
+            &facet_dims,
+        )?;
+        let total = collected.total;
+        let mut candidates: Vec<(Candidate, bool)> =
+            collected.top.iter().map(|c| (*c, false)).collect();
+
+        // Fill a short page with partial matches.
+        if query.match_mode == MatchMode::Fill
+            && let Some(partial_node) = query.partial_node()
+            && let Some(wanted) = wanted
+            && (total as usize) < wanted
+        {
+            let partial = BooleanQuery::new(vec![
+                (Occur::Must, planner.exact(&partial_node)),
+                (Occur::MustNot, exact.box_clone()),
+            ]);
+            let ranked = planner.ranked(Box::new(partial), &query.terms, Some(PARTIAL_TERM_BONUS));
+            let fill = self.collect_page(
+                &searcher,
+                ranked.as_ref(),
+                Some(wanted - total as usize),
+                options,
+                SortOrder::Score,
+                &[],
+            )?;
+            candidates.extend(fill.top.into_iter().map(|c| (c, true)));
+        }
+
+        let groups = if options.collapse {
+            collapse(candidates)
+        } else {
+            candidates
+        };
+        let page: Vec<(Candidate, bool)> = groups
+            .into_iter()
+            .skip(options.offset)
+            .take(options.limit.unwrap_or(usize::MAX))
+            .collect();
+        let mut copies = if options.collapse {
+            self.find_copies(&searcher, &planner, query, &page)?
+        } else {
+            HashMap::new()
+        };
+
+        let mut hits = Vec::with_capacity(page.len());
+        for (i, (candidate, partial)) in page.into_iter().enumerate() {
+            let record = self.record(&searcher, candidate.doc)?;
+            let text = &record.paragraph.text;
+            let snippet = snippet::make_snippet(text, &query.literals, options.snippet_chars);
+            let matched_terms = if partial {
+                snippet::literals_present(text, &query.terms)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            hits.push(Hit {
+                rank: options.offset + i + 1,
+                score: candidate.score,
+                match_kind: if partial {
+                    MatchKind::Partial
+                } else {
+                    MatchKind::All
+                },
+                matched_terms,
+                record,
+                snippet,
+                copies: copies.remove(&candidate.doc).unwrap_or_default(),
+            });
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            terms: query.literals.clone(),
+            facets: collected.facets,
+            took: started.elapsed(),
+        })
+    }
+
+    /// Collect enough candidates for the page; with collapsing, more than
+    /// the page, since copies of a hit fold into it.
+    fn collect_page(
+        &self,
+        searcher: &Searcher,
+        query: &dyn TantivyQuery,
+        wanted: Option<usize>,
+        options: &SearchOptions,
+        sort: SortOrder,
+        facets: &[crate::corpus::record::Dimension],
+    ) -> Result<Collected> {
+        let limit = match wanted {
+            None => usize::MAX,
+            Some(w) if options.collapse => w.saturating_mul(3).saturating_add(20),
+            Some(w) => w,
+        };
+        let mut collected = self.collect(
+            searcher,
+            query,
+            &self.collector(limit, sort).with_facets(facets),
+        )?;
+        // Too many copies among the candidates to fill the page: collect
+        // again with room for all of them.
+        if let Some(w) = wanted
+            && options.collapse
+            && collected.top.len() == limit
+            && distinct_groups(&collected.top) < w
+        {
+            collected = self.collect(
+                searcher,
+                query,
+                &self.collector(usize::MAX, sort).with_facets(facets),
+            )?;
+        }
+        Ok(collected)
+    }
+
+    /// The near-identical copies of every hit on a page, keyed by the
+    /// hit's document: the other paragraphs with its key that are in the
+    /// hit set (for a partial hit: anywhere, since its copies are partial
+    /// hits too). Two searches at most, whatever the page size.
+    fn find_copies(
+        &self,
+        searcher: &Searcher,
+        planner: &Planner,
+        query: &Query,
+        page: &[(Candidate, bool)],
+    ) -> Result<HashMap<DocAddress, Vec<Record>>> {
+        let mut out: HashMap<DocAddress, Vec<Record>> = HashMap::new();
+        for partial in [false, true] {
+            let shown: HashMap<u64, DocAddress> = page
+                .iter()
+                .filter(|(c, p)| *p == partial && c.dup_key != 0)
+                .map(|(c, _)| (c.dup_key, c.doc))
+                .collect();
+            if shown.is_empty() {
+                continue;
+            }
+            // A handful of keys: a union of term queries (a TermSetQuery
+            // would allocate a bitset of the whole segment).
+            let keys = BooleanQuery::union(
+                shown
+                    .keys()
+                    .map(|&k| {
+                        Box::new(TermQuery::new(
+                            Term::from_field_u64(self.fields.dup_key, k),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn TantivyQuery>
+                    })
+                    .collect(),
+            );
+            let copies_query: Box<dyn TantivyQuery> = if partial {
+                Box::new(keys)
+            } else {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(keys)),
+                    (Occur::Must, planner.exact(&query.hit_node)),
+                ]))
+            };
+            let found = self.collect(
+                searcher,
+                copies_query.as_ref(),
+                &self.collector(usize::MAX, SortOrder::Score),
+            )?;
+            for candidate in found.top {
+                if let Some(&hit) = shown.get(&candidate.dup_key)
+                    && hit != candidate.doc
+                {
+                    let record = self.record(searcher, candidate.doc)?;
+                    out.entry(hit).or_default().push(record);
+                }
+            }
+        }
+        for list in out.values_mut() {
+            list.sort_by(|a, b| {
+                (&a.paragraph.file, a.paragraph.number)
+                    .cmp(&(&b.paragraph.file, b.paragraph.number))
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every paragraph the query matches (every paragraph, with `None`),
+    /// grouped by report in paragraph order, handed to `sink` one at a
+    /// time. Returns how many.
+    pub fn export(
+        &self,
+        query: Option<&Query>,
+        sink: &mut dyn FnMut(Record) -> Result<()>,
+    ) -> Result<u64> {
+        self.guard(|| {
+            let searcher = self.searcher();
+            let planner = Planner {
+                searcher: &searcher,
+                fields: &self.fields,
+            };
+            let matcher: Box<dyn TantivyQuery> = match query {
+                Some(query) => {
+                    self.check_themes(query)?;
+                    planner.exact(&query.hit_node)
+                }
+                None => Box::new(AllQuery),
+            };
+            let collected = self.collect(
+                &searcher,
+                matcher.as_ref(),
+                &self.collector(usize::MAX, SortOrder::Score),
+            )?;
+            // Grouped by file, in paragraph order, whatever the segments.
+            let mut candidates = collected.top;
+            candidates.sort_by_key(|c| (c.file_key, c.number));
+            let mut written = 0u64;
+            for candidate in candidates {
+                sink(self.record(&searcher, candidate.doc)?)?;
+                written += 1;
+            }
+            Ok(written)
+        })
+    }
+}
+
+fn distinct_groups(candidates: &[Candidate]) -> usize {
+    let mut seen = HashSet::new();
+    candidates
+        .iter()
+        .filter(|c| c.dup_key == 0 || seen.insert(c.dup_key))
+        .count()
+}
+
+/// Keep the best-ranked paragraph of each near-identical group.
+fn collapse(candidates: Vec<(Candidate, bool)>) -> Vec<(Candidate, bool)> {
+    let mut seen = HashSet::new();
+    candidates
+        .into_iter()
+        .filter(|(c, _)| c.dup_key == 0 || seen.insert(c.dup_key))
+        .collect()
+}

@@ -1,0 +1,161 @@
+//! A prepared query: parsed once, with the flag filters folded in, and
+//! everything the engine needs worked out — the hit-set tree for the match
+//! mode, the terms to rank and highlight, the terms a partial fill relaxes.
+//! `search`, `trend` and `export` all take one; the binary prepares it
+//! before any index is opened, so a bad query fails first.
+
+use super::query::{self, Filter, Node};
+use crate::error::QueryError;
+
+/// How many of several terms a hit needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchMode {
+    /// All terms; fill a short page with partial matches.
+    #[default]
+    Fill,
+    /// All terms, nothing else.
+    All,
+    /// Any one term.
+    Any,
+}
+
+/// A parsed, validated query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// The query as typed (for display).
+    pub text: String,
+    /// The parsed query with the flag filters ANDed in.
+    pub node: Node,
+    pub match_mode: MatchMode,
+    /// The tree whose matches are the hit set: `node`, or with `--match
+    /// any` its top-level terms relaxed to "any of them".
+    pub hit_node: Node,
+    /// The literals a match may contain (none under a NOT), normalised, in
+    /// query order: what ranks and what is highlighted.
+    pub literals: Vec<String>,
+    /// The top-level AND's terms, when there are two or more: what a
+    /// partial fill relaxes. Empty otherwise.
+    pub terms: Vec<String>,
+    /// Everything else the top-level AND requires besides `terms`.
+    pub rest: Vec<Node>,
+}
+
+impl Query {
+    /// Parse `text` and fold in `filters` (from flags).
+    pub fn parse(
+        text: &str,
+        filters: &[Filter],
+        match_mode: MatchMode,
+    ) -> Result<Query, QueryError> {
+        let parsed = query::parse(text)?;
+        let node = if filters.is_empty() {
+            parsed
+        } else {
+            let mut nodes = match parsed {
+                Node::And(nodes) => nodes,
+                other => vec![other],
+            };
+            nodes.extend(filters.iter().cloned().map(Node::Filter));
+            Node::And(nodes)
+        };
+        let (terms, rest) = top_level_terms(&node);
+        let hit_node = if !terms.is_empty() && match_mode == MatchMode::Any {
+            any_of(&terms, &rest)
+        } else {
+            node.clone()
+        };
+        Ok(Query {
+            text: text.to_string(),
+            literals: node.positive_literals(),
+            node,
+            match_mode,
+            hit_node,
+            terms,
+            rest,
+        })
+    }
+
+    /// The paragraphs that contain some but not all of the terms (and
+    /// everything else the query requires): the partial fill.
+    pub fn partial_node(&self) -> Option<Node> {
+        (!self.terms.is_empty()).then(|| any_of(&self.terms, &self.rest))
+    }
+
+    /// The themes the query filters on, to check against the index's.
+    pub fn themes(&self) -> Vec<&str> {
+        self.node
+            .filters()
+            .into_iter()
+            .filter_map(|f| match f {
+                Filter::Equals(crate::corpus::record::Dimension::Theme, v) => Some(v.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The top-level AND's positive literal terms (two or more), and the rest.
+fn top_level_terms(node: &Node) -> (Vec<String>, Vec<Node>) {
+    match node {
+        Node::And(nodes) => {
+            let mut literals = Vec::new();
+            let mut rest = Vec::new();
+            for n in nodes {
+                match n {
+                    Node::Literal { text, .. } => literals.push(text.clone()),
+                    other => rest.push(other.clone()),
+                }
+            }
+            literals.dedup();
+            if literals.len() >= 2 {
+                (literals, rest)
+            } else {
+                (Vec::new(), nodes.clone())
+            }
+        }
+        other => (Vec::new(), vec![other.clone()]),
+    }
+}
+
+/// "Any of the terms, and everything else the query requires."
+fn any_of(terms: &[String], rest: &[Node]) -> Node {
+    let any = Node::Or(
+        terms
+            .iter()
+            .map(|t| Node::Literal {
+                text: t.clone(),
+                position: 0,
+            })
+            .collect(),
+    );
+    let mut nodes = vec![any];
+    nodes.extend(rest.iter().cloned());
+    Node::And(nodes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::record::Dimension;
+
+    #[test]
+    fn filters_fold_in_and_terms_relax() {
+        let filter = Filter::Equals(Dimension::County, "青田县".into());
+        let q = Query::parse(
+            "双减 课后服务",
+            std::slice::from_ref(&filter),
+            MatchMode::Fill,
+        )
+        .unwrap();
+        assert_eq!(q.terms, vec!["双减", "课后服务"]);
+        assert_eq!(q.rest, vec![Node::Filter(filter.clone())]);
+        assert_eq!(q.hit_node, q.node);
+        let any = Query::parse("双减 课后服务", &[filter], MatchMode::Any).unwrap();
+        assert_ne!(any.hit_node, any.node);
+        assert!(any.partial_node().is_some());
+        let single = Query::parse("双减", &[], MatchMode::Fill).unwrap();
+        assert!(single.terms.is_empty() && single.partial_node().is_none());
+        let themed = Query::parse("theme:双减 教育", &[], MatchMode::All).unwrap();
+        assert_eq!(themed.themes(), vec!["双减"]);
+    }
+}

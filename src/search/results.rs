@@ -1,0 +1,117 @@
+//! What a search returns: hits (paragraph records with their rank, how they
+//! matched, their snippet and copies) and the totals around them; and the
+//! options that page and order them.
+
+use super::collect::{FacetCounts, SortOrder};
+use super::snippet;
+use crate::corpus::record::Record;
+use serde::{Serialize, Serializer};
+use std::time::Duration;
+
+/// How to page, order and present a search's hits.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Page size; `None` for every hit.
+    pub limit: Option<usize>,
+    pub offset: usize,
+    pub sort: SortOrder,
+    /// Collapse near-identical paragraphs into one hit.
+    pub collapse: bool,
+    /// Count the hit set by every tag dimension.
+    pub facets: bool,
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: Some(10),
+            offset: 0,
+            sort: SortOrder::Score,
+            collapse: true,
+            facets: false,
+            snippet_chars: snippet::SNIPPET_CHARS,
+        }
+    }
+}
+
+/// How a hit matches the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// It contains every term: it is in the hit set.
+    All,
+    /// A fill hit: it contains only some of the terms.
+    Partial,
+}
+
+/// One result: a paragraph record, with its rank, how it matched, its
+/// snippet and the near-identical paragraphs folded into it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    #[serde(rename = "match")]
+    pub match_kind: MatchKind,
+    /// For a partial hit, the terms it contains.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matched_terms: Vec<String>,
+    #[serde(flatten)]
+    pub record: Record,
+    #[serde(flatten)]
+    pub snippet: snippet::Snippet,
+    /// Near-identical paragraphs collapsed into this hit; serialised as
+    /// their locations.
+    #[serde(serialize_with = "copy_locations")]
+    pub copies: Vec<Record>,
+}
+
+impl Hit {
+    pub fn is_partial(&self) -> bool {
+        self.match_kind == MatchKind::Partial
+    }
+}
+
+/// A copy is shown by where it is: file, paragraph, line (and page), its
+/// county and year.
+fn copy_locations<S: Serializer>(copies: &[Record], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(copies.iter().map(CopyLocation))
+}
+
+/// A view of a record that serialises only its location.
+struct CopyLocation<'a>(&'a Record);
+
+impl Serialize for CopyLocation<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (p, tags) = (&self.0.paragraph, &self.0.tags);
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("file", &p.file)?;
+        map.serialize_entry("paragraph", &p.number)?;
+        map.serialize_entry("line", &p.line)?;
+        if let Some(page) = p.page {
+            map.serialize_entry("page", &page)?;
+        }
+        map.serialize_entry("county", &tags.place.county)?;
+        map.serialize_entry("year", &tags.years.map(|y| y.year))?;
+        map.end()
+    }
+}
+
+/// What a search found.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// Paragraphs in the hit set.
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    /// The terms searched for (normalised), for display.
+    pub terms: Vec<String>,
+    pub facets: Option<FacetCounts>,
+    pub took: Duration,
+}
+
+impl SearchResults {
+    pub fn partial_hits(&self) -> usize {
+        self.hits.iter().filter(|h| h.is_partial()).count()
+    }
+}
