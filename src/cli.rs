@@ -10,10 +10,13 @@
 //! clap reports an unknown argument (with its "similar argument" tip),
 //! unless the user wrote `--` to say that everything after it is the query.
 
+use baogao::corpus::WalkOptions;
 use baogao::corpus::record::{Dimension, Kind};
-use baogao::output::ColorChoice;
+use baogao::index::sync::Location;
+use baogao::output::search::{Presentation, View};
+use baogao::output::{ColorChoice, Format};
 use baogao::search::query::Filter;
-use baogao::search::{MatchMode, Query, SearchOptions, SortOrder};
+use baogao::search::{GroupBy, MatchMode, Query, SearchOptions, SortOrder};
 use clap::builder::PossibleValuesParser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -164,14 +167,48 @@ impl Args for FilterArgs {
     }
 }
 
+/// Where the index and its corpus are, for the commands that read an index.
 #[derive(Debug, Clone, Args)]
 pub struct Paths {
-    /// Index directory
-    #[arg(long, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
-    /// Corpus directory (report files and reports.toml)
-    #[arg(long, value_name = "DIR", default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// Index directory [default: index, built from the corpus on first use]
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Corpus directory [default: the one the index was built from, else corpus]
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Do not bring the index up to date when the corpus has changed; warn instead
+    #[arg(long)]
+    pub no_update: bool,
+}
+
+impl Paths {
+    pub fn location(&self) -> Location {
+        Location {
+            index: self.index.clone(),
+            corpus: self.corpus.clone(),
+            update: !self.no_update,
+        }
+    }
+}
+
+/// How to walk the corpus folder, for the commands that walk it.
+#[derive(Debug, Clone, Args)]
+pub struct WalkArgs {
+    /// Follow symbolic links (within the corpus folder)
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Follow symbolic links even when they lead outside the corpus folder
+    #[arg(long)]
+    pub follow_outside: bool,
+}
+
+impl WalkArgs {
+    pub fn options(&self) -> WalkOptions {
+        WalkOptions {
+            follow_links: self.follow || self.follow_outside,
+            follow_outside: self.follow_outside,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -226,10 +263,28 @@ pub struct SearchArgs {
     /// Show each near-identical paragraph as its own hit
     #[arg(long)]
     pub no_collapse: bool,
-    /// Add hit counts by province, city, county, year, kind and theme
+    /// Count the hits by province, city, county, year, kind and theme (or by those listed: --facets county,year)
+    #[arg(long, value_name = "DIMS", num_args = 0..=1, default_missing_value = "all")]
+    pub facets: Option<String>,
+    /// Values shown per facet in text (JSON has them all)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub facet_limit: usize,
+    /// Show the best hit of each county, city, province, year, kind or report, with its count
+    #[arg(long, value_name = "KEY", value_parser = PossibleValuesParser::new(GroupBy::names()), conflicts_with_all = ["count", "files_with_matches"])]
+    pub group_by: Option<String>,
+    /// Print the number of matching paragraphs per report (as rg -c)
+    #[arg(short = 'c', long, conflicts_with = "files_with_matches")]
+    pub count: bool,
+    /// Print the reports that match (as rg -l)
+    #[arg(short = 'l', long)]
+    pub files_with_matches: bool,
+    /// Show whole paragraphs instead of snippets
     #[arg(long)]
-    pub facets: bool,
-    /// Print JSON lines instead of text
+    pub full: bool,
+    /// Output format: text, JSON lines, or CSV (UTF-8 with BOM, one row per hit)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatChoice,
+    /// Print JSON lines (the same as --format json)
     #[arg(long)]
     pub json: bool,
     /// When to use colour
@@ -237,6 +292,13 @@ pub struct SearchArgs {
     pub color: ColorArg,
     #[command(flatten)]
     pub paths: Paths,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatChoice {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -259,8 +321,14 @@ pub struct IndexArgs {
     /// Refuse to build when `baogao check` finds errors
     #[arg(long)]
     pub strict: bool,
+    /// Index directory [default: index]
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Corpus directory [default: the one the index was built from, else corpus]
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
     #[command(flatten)]
-    pub paths: Paths,
+    pub walk: WalkArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -275,6 +343,8 @@ pub enum TrendMatchArg {
 pub struct TrendArgs {
     #[command(flatten)]
     pub query: QueryTerms,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// What to group by
     #[arg(long, default_value = "year", value_parser = PossibleValuesParser::new(Dimension::ALL.map(Dimension::name)))]
     pub by: String,
@@ -316,6 +386,8 @@ pub struct CheckArgs {
     /// Corpus directory (report files and reports.toml)
     #[arg(long, value_name = "DIR", default_value = "corpus")]
     pub corpus: PathBuf,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// Theme taxonomy (default: themes.toml in the corpus folder, else the built-in one)
     #[arg(long, value_name = "FILE")]
     pub themes: Option<PathBuf>,
@@ -357,8 +429,8 @@ impl ColorArg {
 }
 
 impl SearchArgs {
-    /// The prepared query and the page options.
-    pub fn request(&self) -> anyhow::Result<(Query, SearchOptions)> {
+    /// The prepared query, the page options, and how to show the results.
+    pub fn request(&self) -> anyhow::Result<(Query, SearchOptions, Presentation)> {
         anyhow::ensure!(
             self.all || self.limit >= 1,
             "--limit must be at least 1 (use --all for every hit)"
@@ -378,10 +450,56 @@ impl SearchArgs {
                 SortArg::YearDesc => SortOrder::YearDesc,
             },
             collapse: !self.no_collapse,
-            facets: self.facets,
-            ..SearchOptions::default()
+            facets: facet_dimensions(self.facets.as_deref())?,
+            snippet_chars: if self.full {
+                usize::MAX
+            } else {
+                SearchOptions::default().snippet_chars
+            },
         };
-        Ok((query, options))
+        let format = match (self.json, self.format) {
+            (true, _) | (false, FormatChoice::Json) => Format::Json,
+            (false, FormatChoice::Csv) => Format::Csv,
+            (false, FormatChoice::Text) => Format::Text {
+                color: self.color.enabled(),
+            },
+        };
+        let view = match (&self.group_by, self.count, self.files_with_matches) {
+            (Some(key), _, _) => View::Groups(
+                GroupBy::parse(key)
+                    .ok_or_else(|| anyhow::anyhow!("--group-by: unknown key '{key}'"))?,
+            ),
+            (None, true, _) => View::Count,
+            (None, false, true) => View::Files,
+            (None, false, false) => View::Hits,
+        };
+        let presentation = Presentation {
+            view,
+            format,
+            facet_limit: self.facet_limit,
+        };
+        Ok((query, options, presentation))
+    }
+}
+
+/// `--facets` (every dimension) or `--facets county,year`.
+fn facet_dimensions(value: Option<&str>) -> anyhow::Result<Vec<Dimension>> {
+    match value {
+        None => Ok(Vec::new()),
+        Some("all") => Ok(Dimension::ALL.to_vec()),
+        Some(list) => list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(|name| {
+                Dimension::from_name(name).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--facets: unknown dimension '{name}' (facets are {})",
+                        Dimension::ALL.map(Dimension::name).join(", ")
+                    )
+                })
+            })
+            .collect(),
     }
 }
 
@@ -394,17 +512,26 @@ impl TrendArgs {
         };
         let by = Dimension::from_name(&self.by)
             .ok_or_else(|| anyhow::anyhow!("--by: unknown dimension '{}'", self.by))?;
-        Ok((Query::parse(&self.query.text(), &[], mode)?, by))
+        Ok((Query::parse(&self.query.text(), &self.filters.0, mode)?, by))
     }
 }
 
 impl IndexArgs {
+    /// What to build: the corpus given, else the one the index was built
+    /// from, else `corpus/`.
     pub fn request(&self) -> baogao::index::build::BuildOptions {
+        let location = Location {
+            index: self.index.clone(),
+            corpus: self.corpus.clone(),
+            update: true,
+        };
         let mut options =
-            baogao::index::build::BuildOptions::new(&self.paths.corpus, &self.paths.index);
+            baogao::index::build::BuildOptions::new(location.corpus_dir(), location.index_dir());
         options.rebuild = self.rebuild;
         options.strict = self.strict;
         options.threads = self.threads.map_or(options.threads, usize::from);
+        options.walk = self.walk.options();
+        options.themes_file = self.themes.clone();
         options
     }
 }
@@ -478,23 +605,38 @@ fn unknown_flag(sub: &mut clap::Command, flag: &str) -> clap::Error {
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, long)| format!("--{long}"));
+    // `-n5` after the query: a short option with its value attached.
+    let attached = flag
+        .strip_prefix('-')
+        .filter(|rest| !rest.starts_with('-'))
+        .and_then(|rest| {
+            let short = rest.chars().next()?;
+            let value = &rest[short.len_utf8()..];
+            let takes_value = sub
+                .get_arguments()
+                .any(|a| a.get_short() == Some(short) && a.get_action().takes_values());
+            (takes_value && !value.is_empty()).then(|| format!("-{short} {value}"))
+        });
     let usage = sub.render_usage();
     let mut err = clap::Error::new(ErrorKind::UnknownArgument).with_cmd(sub);
     err.insert(
         ContextKind::InvalidArg,
         ContextValue::String(flag.to_string()),
     );
-    match similar {
-        Some(long) => {
+    let tip = |text: String| ContextValue::StyledStrs(vec![text.into()]);
+    match (attached, similar) {
+        (Some(spaced), _) => {
+            let text = format!("after the query, write the value apart: '{spaced}'");
+            err.insert(ContextKind::Suggested, tip(text));
+        }
+        (None, Some(long)) => {
             err.insert(ContextKind::SuggestedArg, ContextValue::String(long));
         }
-        None => {
-            err.insert(
-                ContextKind::Suggested,
-                ContextValue::StyledStrs(vec![
-                    format!("to search for a term that starts with '-', put '--' before the query: '-- {flag}'").into(),
-                ]),
+        (None, None) => {
+            let text = format!(
+                "to search for a term that starts with '-', put '--' before the query: '-- {flag}'"
             );
+            err.insert(ContextKind::Suggested, tip(text));
         }
     }
     err.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
@@ -543,6 +685,8 @@ mod tests {
         assert!(err.to_string().contains("'-x'"), "{err}");
         let err = parse_args(&["search", "教育", "--colour", "never"]).unwrap_err();
         assert!(err.to_string().contains("--color"), "{err}");
+        let err = parse_args(&["search", "教育", "-n5"]).unwrap_err();
+        assert!(err.to_string().contains("'-n 5'"), "{err}");
         assert_eq!(
             parse_args(&["search", "教育", "-h"]).unwrap_err().kind(),
             ErrorKind::DisplayHelp

@@ -46,8 +46,18 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Manifest { path: PathBuf, message: String },
 
-    #[error("no index at {} (run `baogao index` to build it)", .0.display())]
+    #[error("no index at {path} (build it with `baogao index --index {path}`)", path = .0.display())]
     IndexMissing(PathBuf),
+
+    #[error(
+        "the index in {} was built from {}, not from {}; build one for it with `baogao index --corpus {} --index OTHER-DIR` and search it with `--index OTHER-DIR`",
+        index.display(), built_from.display(), asked.display(), asked.display()
+    )]
+    CorpusMismatch {
+        index: PathBuf,
+        built_from: PathBuf,
+        asked: PathBuf,
+    },
 
     #[error(
         "{} was built by another version of baogao (index format {found}, this baogao reads format {expected}); run `baogao index --rebuild`",

@@ -9,7 +9,7 @@ mod cli;
 
 use anyhow::{Context, Result};
 use baogao::corpus::{check, tags::Tagger};
-use baogao::index::build;
+use baogao::index::{build, sync};
 
 use baogao::output::{self, build::StderrProgress};
 use baogao::search::{Engine, bench};
@@ -37,16 +37,21 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Search(args) => {
-            let (query, options) = args.request()?;
-            let results = open(&args.paths)?.search(&query, &options)?;
-            let format = output::Format::new(args.json, args.color.enabled());
-            output::to_stdout(|out| output::print_results(out, &results, format))?;
-            Ok(matched(results.total))
+            let (query, options, how) = args.request()?;
+            let engine = open(&args.paths)?;
+            let mut total = 0;
+            output::to_stdout(|out| -> baogao::Result<()> {
+                total = output::search::run(out, &engine, &query, &options, &how)?;
+                Ok(())
+            })?;
+            Ok(matched(total))
         }
         Command::Trend(args) => {
             let (query, by) = args.request()?;
             let trend = open(&args.paths)?.trend(&query, by)?;
-            output::to_stdout(|out| output::trend::print(out, &trend, &query.text, args.json))?;
+            output::to_stdout(|out| {
+                output::trend::print(out, &trend, &query.display(), args.json)
+            })?;
             Ok(matched(trend.total))
         }
         Command::Export(args) => {
@@ -60,8 +65,8 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(matched(written))
         }
         Command::Index(args) => {
-            let tagger = Tagger::for_corpus(&args.paths.corpus, args.themes.as_deref())?;
             let options = args.request();
+            let tagger = Tagger::for_corpus(&options.corpus, args.themes.as_deref())?;
             let progress = StderrProgress::new(args.quiet);
             let summary = build::build(&options, &tagger, &progress)
                 .with_context(|| format!("building {}", options.index.display()))?;
@@ -73,7 +78,7 @@ fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Check(args) => {
             let tagger = Tagger::for_corpus(&args.corpus, args.themes.as_deref())?;
-            let report = check::check(&args.corpus, &tagger)?;
+            let report = check::check(&args.corpus, args.walk.options(), &tagger)?;
             output::to_stdout(|out| output::check::print(out, &report, args.json))?;
             Ok(matched(u64::from(report.is_clean())))
         }
@@ -86,14 +91,15 @@ fn run(command: Command) -> Result<ExitCode> {
     }
 }
 
-/// Open the index for searching, building it from the corpus on first use.
+/// Open the index for searching, building it on first use and bringing it
+/// up to date when the corpus has changed.
 fn open(paths: &cli::Paths) -> Result<Engine> {
+    let location = paths.location();
     let progress = StderrProgress::new(false);
-    if let Some(summary) = build::build_if_missing(&paths.index, &paths.corpus, &progress)? {
-        progress.finish();
-        eprintln!("baogao: {}", output::build::summary_line(&summary));
-    }
-    Ok(Engine::open(&paths.index)?)
+    let synced = sync::sync(&location, &progress)?;
+    progress.finish();
+    output::build::report_sync(&synced, &location.index_dir());
+    Ok(Engine::open(&location.index_dir())?)
 }
 
 /// grep's exit status: 0 when something matched (or `check` found the

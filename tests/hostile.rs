@@ -8,7 +8,17 @@ use common::{Workspace, json_lines};
 use std::time::Instant;
 
 fn index_json(ws: &Workspace) -> (Option<i32>, serde_json::Value, String) {
-    let output = ws.cmd("index").arg("--json").output().expect("run");
+    index_json_with(ws, &[])
+}
+
+/// `baogao index --json` with more arguments.
+fn index_json_with(ws: &Workspace, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let output = ws
+        .cmd("index")
+        .arg("--json")
+        .args(args)
+        .output()
+        .expect("run");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
         !stderr.contains("panicked") && !stderr.contains("internal error"),
@@ -171,15 +181,29 @@ fn symlink_loops_and_broken_links_are_warnings() {
         ws.corpus().join("dangling.txt"),
     )
     .unwrap();
-    let (code, summary, stderr) = index_json(&ws);
+    let reasons = |summary: &serde_json::Value| -> Vec<String> {
+        summary["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["reason"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // By default links are not followed, and each is named.
+    let (code, summary, _) = index_json(&ws);
     assert_eq!(code, Some(0));
     assert_eq!(summary["indexed"], 1);
-    let warnings: Vec<&str> = summary["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["reason"].as_str().unwrap())
-        .collect();
+    assert_eq!(
+        reasons(&summary),
+        vec!["symlink"],
+        "the loop link; the dangling one leads nowhere"
+    );
+    // Followed, the loop is found and the dangling link reported.
+    let (code, summary, stderr) = index_json_with(&ws, &["--follow"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(summary["files"], 1);
+    let warnings = reasons(&summary);
+    let warnings: Vec<&str> = warnings.iter().map(String::as_str).collect();
     assert!(warnings.contains(&"symlink-loop"), "{warnings:?}");
     assert!(
         warnings

@@ -170,7 +170,7 @@ fn facet_counts_add_up_to_the_total() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
-        stdout.contains("counts over all")
+        stdout.contains("counts over the")
             && stdout.contains("county")
             && stdout.contains("靖宇县"),
         "{stdout}"

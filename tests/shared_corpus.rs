@@ -92,7 +92,11 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
         }
         let query = parts.join(if i % 2 == 0 { " " } else { "" });
         let options = SearchOptions {
-            facets: i % 5 == 0,
+            facets: if i % 5 == 0 {
+                baogao::corpus::record::Dimension::ALL.to_vec()
+            } else {
+                Vec::new()
+            },
             ..SearchOptions::default()
         };
         let outcome = Query::parse(&query, &[], MatchMode::Fill)

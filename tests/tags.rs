@@ -341,8 +341,12 @@ fn manifest_wins_and_empty_means_unknown() {
 #[test]
 fn check_passes_on_the_bundled_corpus_and_fails_on_an_undatable_report() {
     let ws = Workspace::with_seed_corpus();
-    let output = ws.cmd("check").arg("--json").output().unwrap();
-    // `check` takes --corpus only; the workspace helper passes --index too.
+    let output = ws
+        .cmd("check")
+        .args(["--index", "index", "--json"])
+        .output()
+        .unwrap();
+    // `check` takes --corpus only, not --index.
     assert_eq!(
         output.status.code(),
         Some(2),

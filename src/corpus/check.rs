@@ -94,9 +94,9 @@ fn from_problem(problem: Problem, severity: Severity) -> Finding {
     finding(&problem.path, problem.key, problem.message, severity)
 }
 
-/// Check a corpus.
-pub fn check(corpus_dir: &Path, tagger: &Tagger) -> Result<CheckReport> {
-    let walk = corpus::walk(corpus_dir)?;
+/// Check a corpus, walked as `walk` says.
+pub fn check(corpus_dir: &Path, walk: corpus::WalkOptions, tagger: &Tagger) -> Result<CheckReport> {
+    let walk = corpus::walk_with(corpus_dir, walk)?;
     let mut out = CheckReport::default();
     for problem in walk.problems {
         out.findings.push(from_problem(problem, Severity::Warning));

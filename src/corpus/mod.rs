@@ -21,6 +21,8 @@ pub mod tags;
 
 use crate::error::{Error, Result};
 use record::Record;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -34,8 +36,50 @@ pub struct CorpusFile {
     /// Path relative to the corpus root, `/`-separated; the report's id.
     pub rel: String,
     pub path: PathBuf,
-    /// The size and modification time seen during the walk.
+    /// The size seen during the walk.
     pub len: u64,
+    /// Size and modification time seen during the walk.
+    pub stamp: FileStamp,
+}
+
+/// What tells a file changed without reading it: its size and modification
+/// time (nanoseconds since the epoch), as git's index does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub len: u64,
+    pub mtime_ns: u64,
+}
+
+impl FileStamp {
+    pub fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        let mtime_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        FileStamp {
+            len: metadata.len(),
+            mtime_ns,
+        }
+    }
+
+    /// The stamp of a file, if it can be read (`None` when it is absent).
+    pub fn read(path: &Path) -> Option<FileStamp> {
+        std::fs::metadata(path).ok().map(|m| FileStamp::of(&m))
+    }
+}
+
+/// How the corpus folder is walked: whether symbolic links are followed.
+/// Recorded with the index, so that an update walks the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkOptions {
+    /// Follow symbolic links (ripgrep's `-L`), as long as they lead to
+    /// somewhere inside the corpus folder.
+    #[serde(default)]
+    pub follow_links: bool,
+    /// Follow links even when they lead outside the corpus folder.
+    #[serde(default)]
+    pub follow_outside: bool,
 }
 
 /// Something in the corpus that was not indexed, and why.
@@ -71,20 +115,67 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
 }
 
-/// List the report files under `root`, sorted by path. Symlinks are
-/// followed (loops are detected and reported); hidden files and folders are
-/// skipped, as ripgrep does.
+/// List the report files under `root`, sorted by path, with the default
+/// options: symbolic links are not followed.
 pub fn walk(root: &Path) -> Result<Walk> {
+    walk_with(root, WalkOptions::default())
+}
+
+/// List the report files under `root`, sorted by path. Hidden files and
+/// folders are skipped, as ripgrep does. Symbolic links are followed only
+/// when asked, and then only within the corpus folder unless
+/// `follow_outside` (loops are detected and reported); every link not
+/// followed is reported, so nothing is left out silently.
+pub fn walk_with(root: &Path, options: WalkOptions) -> Result<Walk> {
     if !root.is_dir() {
         return Err(Error::CorpusMissing(root.to_path_buf()));
     }
+    let canonical_root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let skipped_links: RefCell<Vec<Problem>> = RefCell::new(Vec::new());
     let mut out = Walk::default();
     let mut seen = BTreeSet::new();
     let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
+        .follow_links(options.follow_links)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_hidden(e));
+        .filter_entry(|e| {
+            if is_hidden(e) {
+                return false;
+            }
+            if !e.path_is_symlink() || e.depth() == 0 {
+                return true;
+            }
+            let problem = |key, message: String| Problem {
+                path: relative(root, e.path()),
+                key,
+                message,
+            };
+            if !options.follow_links {
+                // Only links that would have been read are worth a word.
+                let target = std::fs::metadata(e.path());
+                if target.is_ok_and(|m| m.is_dir() || is_report_file(e.path())) {
+                    skipped_links.borrow_mut().push(problem(
+                        "symlink",
+                        "symbolic link, not followed (pass --follow to follow links)".into(),
+                    ));
+                }
+                return false;
+            }
+            if !options.follow_outside
+                && let Ok(target) = std::fs::canonicalize(e.path())
+                && !target.starts_with(&canonical_root)
+            {
+                skipped_links.borrow_mut().push(problem(
+                    "symlink-outside",
+                    format!(
+                        "symbolic link to {} outside the corpus, not followed (pass --follow-outside to allow it)",
+                        target.display()
+                    ),
+                ));
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -123,13 +214,19 @@ pub fn walk(root: &Path) -> Result<Walk> {
             });
             continue;
         }
-        let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let stamp = entry
+            .metadata()
+            .map(|m| FileStamp::of(&m))
+            .unwrap_or_default();
         out.files.push(CorpusFile {
             rel,
             path: entry.into_path(),
-            len,
+            len: stamp.len,
+            stamp,
         });
     }
+    out.problems.extend(skipped_links.into_inner());
+    out.problems.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
@@ -294,9 +391,69 @@ mod tests {
         std::fs::create_dir_all(root.join("a")).unwrap();
         std::fs::write(root.join("a/r.txt"), "内容。").unwrap();
         std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
-        let walk = walk(root).unwrap();
+        let follow = WalkOptions {
+            follow_links: true,
+            follow_outside: false,
+        };
+        let walk = walk_with(root, follow).unwrap();
         assert_eq!(walk.files.len(), 1);
         assert_eq!(walk.problems.len(), 1);
         assert_eq!(walk.problems[0].key, "symlink-loop");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_only_when_asked_and_only_inside_the_corpus() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "私人文件。").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("in")).unwrap();
+        std::fs::write(root.join("in/r.txt"), "内容。").unwrap();
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, root.join(name)).unwrap()
+        };
+        link(outside.path(), "home");
+        link(&outside.path().join("secret.txt"), "secret.txt");
+        link(&root.join("in"), "inside");
+        let rels = |w: &Walk| w.files.iter().map(|f| f.rel.clone()).collect::<Vec<_>>();
+        let keys = |w: &Walk| {
+            w.problems
+                .iter()
+                .map(|p| (p.path.clone(), p.key))
+                .collect::<Vec<_>>()
+        };
+        let default = walk(root).unwrap();
+        assert_eq!(rels(&default), vec!["in/r.txt"]);
+        assert_eq!(
+            keys(&default),
+            vec![
+                ("home".to_string(), "symlink"),
+                ("inside".to_string(), "symlink"),
+                ("secret.txt".to_string(), "symlink")
+            ]
+        );
+        let follow = WalkOptions {
+            follow_links: true,
+            follow_outside: false,
+        };
+        let followed = walk_with(root, follow).unwrap();
+        assert_eq!(rels(&followed), vec!["in/r.txt", "inside/r.txt"]);
+        assert_eq!(
+            keys(&followed),
+            vec![
+                ("home".to_string(), "symlink-outside"),
+                ("secret.txt".to_string(), "symlink-outside")
+            ]
+        );
+        let everything = WalkOptions {
+            follow_links: true,
+            follow_outside: true,
+        };
+        let all = walk_with(root, everything).unwrap();
+        assert_eq!(
+            rels(&all),
+            vec!["home/secret.txt", "in/r.txt", "inside/r.txt", "secret.txt"]
+        );
     }
 }

@@ -284,15 +284,29 @@ pub fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         }
         let mut unit = line;
         // A line broken inside a book title or before closing punctuation
-        // ("…和《" / "一九七八——一九八五年…纲要" / "》的制定,…") continues on
-        // the next line, wrapped file or not.
+        // ("…和《" / "一九七八——一九八五年…纲要" / "》的制定,…"), after a
+        // word that cannot end a sentence ("…已经缔结了" / "友好同盟互助条约"),
+        // before one that cannot start one ("的规定,…"), or before a lone
+        // character ("政府工作报" / "告") continues on the next line, wrapped
+        // file or not.
         while i < lines.len() {
             let next = clean_text(lines[i]);
-            if next.is_empty() || !(opens_unclosed_title(&unit) || starts_with_closing(&next)) {
+            if next.is_empty() || !continues(&unit, &next) {
                 break;
             }
             unit.push_str(&next);
             i += 1;
+        }
+        // Web pages saved as text break sentences at a line holding only a
+        // zero-width space (an inline element's trace): a sentence broken
+        // off there ("…今年预期目标设定" / "\u{200B}" / "为6%以上，…") goes on
+        // after it.
+        if is_sentence_fragment(&unit)
+            && let Some(next) = after_zero_width_break(&lines, i)
+            && heading_marker(&clean_text(lines[next])).is_none()
+        {
+            unit.push_str(&clean_text(lines[next]));
+            i = next + 1;
         }
         if wrapped {
             while i < lines.len() {
@@ -311,11 +325,16 @@ pub fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         units.push((line_no, unit));
     }
 
+    let bylines = bylines(&units);
     let mut stack: Vec<Heading> = Vec::new();
     let mut seen_numbered = false;
     let mut paragraphs = Vec::with_capacity(units.len());
-    for (line_no, text) in units {
-        let (role, own_heading) = classify(&text, seen_numbered);
+    for (k, (line_no, text)) in units.into_iter().enumerate() {
+        let (role, own_heading) = if bylines[k] {
+            (Role::Caption, None)
+        } else {
+            classify(&text, seen_numbered)
+        };
         if let Some(heading) = &own_heading {
             if heading.level != TITLE_LEVEL {
                 seen_numbered = true;
@@ -339,6 +358,149 @@ pub fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         push_paragraph(&mut paragraphs, line_no, text, headings, role);
     }
     paragraphs
+}
+
+/// Does `next` continue the line `unit` (rather than start a paragraph)?
+fn continues(unit: &str, next: &str) -> bool {
+    opens_unclosed_title(unit)
+        || starts_with_closing(next)
+        || (!ends_like_sentence(unit) && !ends_with_closing(unit))
+            && heading_marker(next).is_none()
+            && (ends_with_function_word(unit)
+                || starts_with_particle(next)
+                || next.chars().count() == 1)
+}
+
+/// Words a sentence cannot end with: a line ending in one was broken.
+const FUNCTION_WORDS: &[&str] = &[
+    "的", "了", "和", "与", "及", "或", "在", "对", "把", "被", "向", "从", "按照", "根据", "通过",
+    "关于", "同", "由", "以", "为了", "并", "而", "等",
+];
+
+fn ends_with_function_word(line: &str) -> bool {
+    // A heading may end with 等 or 和 only in odd cases; a line this short
+    // is more likely a title than a broken sentence.
+    line.chars().count() >= 6 && FUNCTION_WORDS.iter().any(|w| line.ends_with(w))
+}
+
+/// A line that starts with 的 (but not 的确) continues a sentence.
+fn starts_with_particle(line: &str) -> bool {
+    line.starts_with('的') && !line.starts_with("的确")
+}
+
+/// Is this unit a sentence that stops short: no closing punctuation, and a
+/// clause comma inside it, or too long to be a title?
+fn is_sentence_fragment(unit: &str) -> bool {
+    !ends_like_sentence(unit)
+        && !ends_with_closing(unit)
+        && heading_marker(unit).is_none()
+        && (unit.contains(['，', '、']) || unit.chars().count() > MAX_HEADING_CHARS)
+}
+
+/// If line `at` (and any after it) holds only whitespace and zero-width
+/// characters, with at least one zero-width one, the index of the next
+/// line with text.
+fn after_zero_width_break(lines: &[&str], at: usize) -> Option<usize> {
+    let mut k = at;
+    let mut zero_width = false;
+    while k < lines.len() && clean_text(lines[k]).is_empty() {
+        zero_width |=
+            lines[k].contains(['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}']);
+        k += 1;
+    }
+    (zero_width && k > at && k < lines.len()).then_some(k)
+}
+
+/// Words that open a byline ("通讯员 徐浩然", "来源：…").
+const BYLINE_OPENERS: &[&str] = &[
+    "通讯员",
+    "记者",
+    "作者",
+    "来源",
+    "编辑",
+    "责任编辑",
+    "审核",
+    "审校",
+    "校对",
+    "摄影",
+    "供稿",
+    "撰稿",
+    "发布时间",
+    "发布日期",
+    "发布者",
+    "时间：",
+    "时间:",
+    "日期：",
+    "日期:",
+    "文/",
+    "文｜",
+];
+
+/// Offices a speaker is named by ("国务院总理", "县教育局局长").
+const OFFICES: &[&str] = &[
+    "总理",
+    "主席",
+    "委员长",
+    "省长",
+    "市长",
+    "县长",
+    "区长",
+    "局长",
+    "厅长",
+    "书记",
+    "主任",
+];
+
+/// Salutations that open a speech ("各位代表：").
+const SALUTATIONS: &[&str] = &["各位代表", "各位委员", "同志们", "各位领导"];
+
+/// Is this line a byline, a dateline or an office: who wrote or spoke,
+/// when and where?
+fn is_byline_text(text: &str) -> bool {
+    let chars = text.chars().count();
+    if chars > 40 || heading_marker(text).is_some() {
+        return false;
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    BYLINE_OPENERS.iter().any(|w| compact.starts_with(w))
+        // "——2024年3月5日在第十四届全国人民代表大会第二次会议上"
+        || text.starts_with('—')
+        || (compact.contains('月')
+            && compact.contains('日')
+            && compact.ends_with('上')
+            && ["会议", "會議", "大会", "大會"].iter().any(|w| compact.contains(w)))
+        || (compact.chars().count() <= 12 && OFFICES.iter().any(|o| compact.ends_with(o)))
+}
+
+/// A person's name: two to four Chinese characters, perhaps spaced out
+/// ("李　强").
+fn looks_like_name(text: &str) -> bool {
+    let compact: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    (2..=4).contains(&compact.len())
+        && compact
+            .iter()
+            .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+}
+
+/// Which units are bylines, datelines, offices or speakers' names — lines
+/// that say who and when, not what: they are neither headings nor part of
+/// the title. A name counts only in context: after an office or dateline,
+/// before a salutation, or written with spaces between its characters.
+fn bylines(units: &[(u32, String)]) -> Vec<bool> {
+    let mut out: Vec<bool> = units.iter().map(|(_, t)| is_byline_text(t)).collect();
+    for k in 0..units.len() {
+        let text = &units[k].1;
+        if out[k] || !looks_like_name(text) {
+            continue;
+        }
+        let after_office = k > 0 && out[k - 1];
+        let before_salutation = units
+            .get(k + 1)
+            .is_some_and(|(_, next)| SALUTATIONS.iter().any(|s| next.starts_with(s)));
+        let spaced = text.chars().any(char::is_whitespace);
+        out[k] = after_office || before_salutation || spaced;
+    }
+    out
 }
 
 /// Decide what a unit is, and which heading (if any) it opens.
@@ -574,6 +736,40 @@ mod tests {
                 "下一段。"
             ]
         );
+    }
+
+    #[test]
+    fn bylines_datelines_and_speakers_are_not_headings() {
+        let text = "2024年政府工作报告\n政府工作报\n告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理\n李　强\n各位代表：\n一、2023年工作回顾\n过去一年。\n";
+        let ps = split_paragraphs(text);
+        let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert!(texts.contains(&"政府工作报告"), "{texts:?}");
+        let last = ps.last().unwrap();
+        assert_eq!(titles(last), vec!["政府工作报告", "一、2023年工作回顾"]);
+        for byline in ["国务院总理", "李 强"] {
+            let p = ps.iter().find(|p| p.text == byline).unwrap();
+            assert_eq!(p.role, Role::Caption, "{byline}");
+        }
+        let news = "县教育局\n全面推进教育新实践\n通讯员 徐浩然\n记者 罗曼琳\n2023年,县教育局全面贯彻落实。\n";
+        let ps = split_paragraphs(news);
+        assert_eq!(titles(&ps[4]), vec!["全面推进教育新实践"]);
+        assert_eq!(ps[2].role, Role::Caption);
+    }
+
+    #[test]
+    fn sentences_broken_by_the_page_are_joined() {
+        let zero_width = "经济增速是综合性指标，今年预期目标设定\n\u{200B}\n为6%以上，考虑了经济运行恢复情况。\n";
+        let ps = split_paragraphs(zero_width);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert!(ps[0].text.starts_with("经济增速") && ps[0].text.ends_with("恢复情况。"));
+        let link = "我国同伟大的和平堡垒苏联已经缔结了\n友好同盟互助条约\n。苏联根据友好互助的精神交还。\n";
+        let ps = split_paragraphs(link);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        let particle = "中央人民政府按照\n共同纲领\n的规定，完成了统一。\n";
+        assert_eq!(split_paragraphs(particle).len(), 1);
+        // A title followed by a zero-width line stays a title.
+        let title = "2017年政府工作报告\n\u{200B}\n政府工作报告\n";
+        assert_eq!(split_paragraphs(title).len(), 2);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::layout::{self, CommitPayload, DirState, IndexState, ReportState, dir_
 use super::schema::{self, Fields};
 use crate::analysis;
 use crate::corpus::check::{self, Finding, Severity};
-use crate::corpus::{self, CorpusFile, Problem, tags::Tagger};
+use crate::corpus::{self, CorpusFile, FileStamp, Problem, WalkOptions, tags::Tagger};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,6 +35,11 @@ pub struct BuildOptions {
     pub wait_for_lock: bool,
     /// Refuse to build when `check` finds errors in the corpus.
     pub strict: bool,
+    /// How to walk the corpus folder (symbolic links).
+    pub walk: WalkOptions,
+    /// The theme file the tagger was made from, if given explicitly
+    /// (recorded, so that an update uses it again).
+    pub themes_file: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -46,6 +51,8 @@ impl BuildOptions {
             threads: default_threads(),
             wait_for_lock: true,
             strict: false,
+            walk: WalkOptions::default(),
+            themes_file: None,
         }
     }
 }
@@ -62,6 +69,9 @@ pub fn default_threads() -> usize {
 pub trait BuildObserver {
     /// There is no index yet: it is about to be built from the corpus.
     fn first_build(&self, _index: &Path, _corpus: &Path) {}
+    /// The corpus changed since the index was built (this many files, or
+    /// its settings): it is about to be updated.
+    fn updating(&self, _changed_files: usize, _settings: bool) {}
     fn waiting_for_lock(&self) {}
     /// Called once the corpus has been walked.
     fn started(&self, _files: usize) {}
@@ -117,6 +127,16 @@ pub fn build_fingerprint(tagger: &Tagger) -> String {
     format!("{}+{}", analysis::fingerprint(), tagger.fingerprint())
 }
 
+/// The part of [`build_fingerprint`] that depends only on this baogao (its
+/// tokenizers, dictionary and tagging rules), not on the corpus's themes.
+pub fn rules_fingerprint() -> String {
+    format!(
+        "{}+{}",
+        analysis::fingerprint(),
+        crate::corpus::tags::rules_fingerprint()
+    )
+}
+
 /// Segments with more documents than this are left alone by incremental
 /// builds' merges.
 const SMALL_SEGMENT_DOCS: usize = 50_000;
@@ -144,7 +164,7 @@ fn build_inner(
     let started = Instant::now();
     let dir = options.index.as_path();
     if options.strict {
-        let report = check::check(&options.corpus, tagger)?;
+        let report = check::check(&options.corpus, options.walk, tagger)?;
         for finding in report.findings.iter() {
             if finding.severity == Severity::Error {
                 observer.check_error(finding);
@@ -159,7 +179,7 @@ fn build_inner(
         }
     }
     // Walk first: a missing corpus must not leave a new empty index behind.
-    let walk = corpus::walk(&options.corpus)?;
+    let walk = corpus::walk_with(&options.corpus, options.walk)?;
     let _lock = layout::lock(dir, options.wait_for_lock, || observer.waiting_for_lock())?;
 
     let (index, fresh) = open_or_create(dir, options.rebuild)?;
@@ -210,8 +230,11 @@ fn build_inner(
     }
     analysis::words::preload();
 
-    let mut state = IndexState::default();
-    let mut changed = full;
+    let mut state = IndexState {
+        settings: settings_stamps(&options.corpus, options.themes_file.as_deref()),
+        ..IndexState::default()
+    };
+    let mut changed = full || state.settings != previous.settings;
     let mut seen = BTreeSet::new();
     // Reports are read, decoded, split, tagged and turned into documents in
     // parallel, a bounded chunk at a time (so memory stays flat on large
@@ -226,10 +249,10 @@ fn build_inner(
             seen.insert(file.rel.clone());
             let old = previous.reports.get(&file.rel);
             match outcome {
-                Outcome::Unchanged => {
-                    if let Some(old) = old {
-                        state.reports.insert(file.rel.clone(), old.clone());
-                    }
+                Outcome::Unchanged(report) => {
+                    // Touched but not changed: only its stamp is new.
+                    changed |= old.is_none_or(|old| old.stamp != report.stamp);
+                    state.reports.insert(file.rel.clone(), report);
                     summary.unchanged += 1;
                 }
                 Outcome::Indexed { documents, report } => {
@@ -249,6 +272,8 @@ fn build_inner(
                         summary.removed += 1;
                         changed = true;
                     }
+                    changed |= previous.skipped.get(&file.rel) != Some(&file.stamp);
+                    state.skipped.insert(file.rel.clone(), file.stamp);
                     observer.problem(&problem);
                     summary.skipped.push(problem);
                 }
@@ -263,11 +288,31 @@ fn build_inner(
         summary.removed += 1;
         changed = true;
     }
+    changed |= previous.skipped.keys().any(|f| !seen.contains(f));
+    let recorded = Recorded {
+        corpus: canonical(&options.corpus),
+        walk: options.walk,
+        themes_file: options.themes_file.as_deref().map(canonical),
+    };
+    changed |= previous_payload.as_ref().is_none_or(|p| {
+        p.corpus.as_ref() != Some(&recorded.corpus)
+            || p.walk != recorded.walk
+            || p.themes_file != recorded.themes_file
+    });
     summary.paragraphs = state.reports.values().map(|r| r.paragraphs).sum();
 
     if changed || previous_payload.is_none() {
         observer.committing();
-        commit(&mut writer, dir, &fingerprint, tagger.theme_names(), &state)?;
+        let payload = CommitPayload {
+            format: schema::FORMAT_VERSION,
+            fingerprint: fingerprint.clone(),
+            state_file: String::new(),
+            themes: tagger.theme_names(),
+            corpus: Some(recorded.corpus),
+            walk: recorded.walk,
+            themes_file: recorded.themes_file,
+        };
+        commit(&mut writer, dir, payload, &state)?;
         summary.committed = true;
 
         writer.wait_merging_threads()?;
@@ -279,32 +324,45 @@ fn build_inner(
     Ok(summary)
 }
 
-/// Build the index from `corpus` when there is none yet (the first run of
-/// `baogao search` on a fresh clone), telling the observer first.
-pub fn build_if_missing(
-    dir: &Path,
+/// What a commit records about where its documents came from.
+struct Recorded {
+    corpus: String,
+    walk: WalkOptions,
+    themes_file: Option<String>,
+}
+
+/// A path made absolute and canonical, as text (as given if that fails).
+pub fn canonical(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The stamps of the files that decide tags besides the reports
+/// themselves: the manifest, and the theme taxonomy (given, or beside the
+/// corpus).
+pub fn settings_stamps(
     corpus: &Path,
-    observer: &dyn BuildObserver,
-) -> Result<Option<BuildSummary>> {
-    if !matches!(dir_state(dir)?, DirState::Empty | DirState::Incomplete) {
-        return Ok(None);
-    }
-    if !corpus.is_dir() {
-        return Err(Error::Invalid(format!(
-            "no index at {} and no corpus at {} to build it from (run from the project folder, or pass --index DIR / --corpus DIR)",
-            dir.display(),
-            corpus.display()
-        )));
-    }
-    observer.first_build(dir, corpus);
-    let tagger = Tagger::for_corpus(corpus, None)?;
-    let options = BuildOptions::new(corpus, dir);
-    Ok(Some(build(&options, &tagger, observer)?))
+    themes_file: Option<&Path>,
+) -> std::collections::BTreeMap<String, Option<FileStamp>> {
+    let manifest = corpus.join(corpus::manifest::MANIFEST_FILE);
+    let themes = match themes_file {
+        Some(path) => path.to_path_buf(),
+        None => corpus.join(crate::analysis::themes::CORPUS_THEMES_FILE),
+    };
+    // Keyed by role, not path: the same corpus may be named by different
+    // paths (relative, canonical).
+    [("manifest", manifest), ("themes", themes)]
+        .into_iter()
+        .map(|(role, path)| (role.to_string(), FileStamp::read(&path)))
+        .collect()
 }
 
 /// What preparing one file came to.
 enum Outcome {
-    Unchanged,
+    /// Its report is as the last commit has it (with the file's stamp now).
+    Unchanged(ReportState),
     Indexed {
         documents: Vec<TantivyDocument>,
         report: ReportState,
@@ -313,7 +371,9 @@ enum Outcome {
 }
 
 /// Read one file and, unless it is unchanged since the last commit, build
-/// its documents.
+/// its documents. A file whose size and modification time are as recorded
+/// is not read at all; one that was touched but whose bytes hash the same
+/// is not re-indexed.
 fn prepare(
     file: &CorpusFile,
     old: Option<&ReportState>,
@@ -321,18 +381,28 @@ fn prepare(
     tagger: &Tagger,
     fields: &Fields,
 ) -> Outcome {
+    let tags_hash = format!("{:016x}", tagger.report_fingerprint(&file.rel));
+    if !full
+        && let Some(old) = old
+        && old.stamp == file.stamp
+        && old.tags_hash == tags_hash
+    {
+        return Outcome::Unchanged(old.clone());
+    }
     let bytes = match corpus::read_file(file) {
         Ok(bytes) => bytes,
         Err(problem) => return Outcome::Skipped(problem),
     };
     let content_hash = format!("{:016x}", corpus::content_hash(&bytes));
-    let tags_hash = format!("{:016x}", tagger.report_fingerprint(&file.rel));
     if !full
         && let Some(old) = old
         && old.content_hash == content_hash
         && old.tags_hash == tags_hash
     {
-        return Outcome::Unchanged;
+        return Outcome::Unchanged(ReportState {
+            stamp: file.stamp,
+            ..old.clone()
+        });
     }
     match corpus::build_report(file, &bytes, tagger) {
         Ok(report) => Outcome::Indexed {
@@ -345,6 +415,7 @@ fn prepare(
                 content_hash,
                 tags_hash,
                 paragraphs: report.paragraphs.len() as u64,
+                stamp: file.stamp,
             },
         },
         Err(problem) => Outcome::Skipped(problem),
@@ -441,20 +512,13 @@ fn wipe(dir: &Path) -> Result<()> {
 fn commit(
     writer: &mut IndexWriter<TantivyDocument>,
     dir: &Path,
-    fingerprint: &str,
-    themes: Vec<String>,
+    mut payload: CommitPayload,
     state: &IndexState,
 ) -> Result<()> {
     let mut prepared = writer.prepare_commit()?;
-    let state_file = format!("state-{}.json", prepared.opstamp());
+    payload.state_file = format!("state-{}.json", prepared.opstamp());
     let bytes = serde_json::to_vec(state).map_err(|e| Error::Invalid(e.to_string()))?;
-    layout::write_atomically(&dir.join(&state_file), &bytes)?;
-    let payload = CommitPayload {
-        format: schema::FORMAT_VERSION,
-        fingerprint: fingerprint.to_string(),
-        state_file,
-        themes,
-    };
+    layout::write_atomically(&dir.join(&payload.state_file), &bytes)?;
     let payload = serde_json::to_string(&payload).map_err(|e| Error::Invalid(e.to_string()))?;
     prepared.set_payload(&payload);
     prepared.commit()?;

@@ -1,14 +1,35 @@
 //! A paragraph record to a tantivy document and back: the one place that
 //! knows how a [`Record`] is laid out in the index.
 //!
-//! [`to_document`] is used by every build; [`from_document`] by every read
-//! of a stored paragraph (hits, their copies, export). What one writes the
+//! [`to_document`] is used by every build; [`read_record`] by every read
+//! of a stored paragraph (hits, their copies, export), straight from the
+//! document store's values into the record, moving their strings rather
+//! than copying them through an intermediate document. What one writes the
 //! other reads, which a unit test checks field by field.
 
 use super::schema::{Fields, decode_year, encode_year, file_key};
 use crate::analysis;
 use crate::corpus::record::{Paragraph, Record, Role, Tags, Years};
-use tantivy::schema::{TantivyDocument, Value};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, OwnedValue, TantivyDocument, Value};
+
+/// A paragraph's stored values as the document store holds them; read
+/// with `searcher.doc::<StoredRecord>(…)` and turned into a record by
+/// [`read_record`].
+pub struct StoredRecord(Vec<(Field, OwnedValue)>);
+
+impl DocumentDeserialize for StoredRecord {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut values = Vec::with_capacity(deserializer.size_hint());
+        while let Some(entry) = deserializer.next_field::<OwnedValue>()? {
+            values.push(entry);
+        }
+        Ok(StoredRecord(values))
+    }
+}
 
 /// The document for one record.
 pub fn to_document(fields: &Fields, record: &Record) -> TantivyDocument {
@@ -45,46 +66,70 @@ pub fn to_document(fields: &Fields, record: &Record) -> TantivyDocument {
 }
 
 /// The record a stored document holds.
+pub fn read_record(fields: &Fields, stored: StoredRecord) -> Record {
+    let mut p = Paragraph::default();
+    let mut tags = Tags::default();
+    let (mut year, mut from, mut to) = (None, None, None);
+    let mut dimensions: Vec<(crate::corpus::record::Dimension, Vec<String>)> = fields
+        .text_dimensions()
+        .iter()
+        .map(|(dim, _)| (*dim, Vec::new()))
+        .collect();
+    let small = |n: u64| u32::try_from(n).ok();
+    for (field, value) in stored.0 {
+        match value {
+            OwnedValue::Str(text) => {
+                if field == fields.text {
+                    p.text = text;
+                } else if field == fields.heading {
+                    p.headings.push(text);
+                } else if field == fields.file {
+                    p.file = text;
+                } else if let Some(slot) = fields
+                    .text_dimensions()
+                    .iter()
+                    .position(|(_, f)| *f == field)
+                {
+                    dimensions[slot].1.push(text);
+                }
+            }
+            OwnedValue::U64(n) => {
+                if field == fields.number {
+                    p.number = small(n).unwrap_or(0);
+                } else if field == fields.line {
+                    p.line = small(n).unwrap_or(0);
+                } else if field == fields.page {
+                    p.page = small(n);
+                } else if field == fields.role {
+                    p.role = Role::from_code(n);
+                } else if field == fields.year {
+                    year = decode_year(n);
+                } else if field == fields.year_from {
+                    from = decode_year(n);
+                } else if field == fields.year_to {
+                    to = decode_year(n);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let (Some(year), Some(from), Some(to)) = (year, from, to) {
+        tags.years = Some(Years { year, from, to });
+    }
+    for (dim, values) in dimensions {
+        dim.set_values(&mut tags, values);
+    }
+    Record { paragraph: p, tags }
+}
+
+/// The record a document holds (its stored fields), for documents not
+/// read from the store.
 pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Record {
-    let text = |field| -> String {
-        doc.get_first(field)
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    };
-    let texts = |field| -> Vec<String> {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
-    let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
-    let small = |field| number(field).and_then(|n| u32::try_from(n).ok());
-    let year = |field| number(field).and_then(decode_year);
-    let mut tags = Tags {
-        years: match (
-            year(fields.year),
-            year(fields.year_from),
-            year(fields.year_to),
-        ) {
-            (Some(year), Some(from), Some(to)) => Some(Years { year, from, to }),
-            _ => None,
-        },
-        ..Tags::default()
-    };
-    for &(dim, field) in fields.text_dimensions() {
-        dim.set_values(&mut tags, texts(field));
-    }
-    Record {
-        paragraph: Paragraph {
-            file: text(fields.file),
-            number: small(fields.number).unwrap_or(0),
-            line: small(fields.line).unwrap_or(0),
-            page: small(fields.page),
-            headings: texts(fields.heading),
-            role: Role::from_code(number(fields.role).unwrap_or(0)),
-            text: text(fields.text),
-        },
-        tags,
-    }
+    let values = doc
+        .field_values()
+        .map(|(field, value)| (field, OwnedValue::from(value.as_value())))
+        .collect();
+    read_record(fields, StoredRecord(values))
 }
 
 #[cfg(test)]

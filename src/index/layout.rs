@@ -11,6 +11,7 @@
 //!   commit's payload so that index and state change together.
 
 use super::schema::FORMAT_VERSION;
+use crate::corpus::{FileStamp, WalkOptions};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -94,12 +95,30 @@ pub struct CommitPayload {
     /// `--theme`).
     #[serde(default)]
     pub themes: Vec<String>,
+    /// The corpus folder the index was built from, canonical.
+    #[serde(default)]
+    pub corpus: Option<String>,
+    /// How that folder was walked.
+    #[serde(default)]
+    pub walk: WalkOptions,
+    /// The theme taxonomy file given with `--themes`, canonical (`None`:
+    /// `themes.toml` in the corpus folder, else the built-in one).
+    #[serde(default)]
+    pub themes_file: Option<String>,
 }
 
-/// What the index holds of each report (for incremental updates).
+/// What the index holds of the corpus: each report, each file it skipped,
+/// and the settings files — each with the stamp it had when read, so that
+/// a change can be seen without reading any file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct IndexState {
     pub reports: BTreeMap<String, ReportState>,
+    /// Files of the corpus that were not indexed (not text, empty…).
+    #[serde(default)]
+    pub skipped: BTreeMap<String, FileStamp>,
+    /// `reports.toml` and the theme file, by path (`None`: absent).
+    #[serde(default)]
+    pub settings: BTreeMap<String, Option<FileStamp>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -109,6 +128,21 @@ pub struct ReportState {
     /// xxh3 of the report's manifest entry, hex.
     pub tags_hash: String,
     pub paragraphs: u64,
+    /// Size and modification time when it was read.
+    #[serde(default)]
+    pub stamp: FileStamp,
+}
+
+/// Read the payload of the last commit straight from `meta.json`, without
+/// opening the index (a search checks it before opening anything).
+pub fn read_payload_in(dir: &Path) -> Option<CommitPayload> {
+    #[derive(Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
+    let bytes = std::fs::read(dir.join("meta.json")).ok()?;
+    let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+    serde_json::from_str(meta.payload.as_deref()?).ok()
 }
 
 /// Read the commit payload of an opened index, if it has one of ours.
@@ -162,6 +196,17 @@ pub fn lock(dir: &Path, wait: bool, on_wait: impl FnOnce()) -> Result<BuildLock>
         Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
     }
     Ok(BuildLock { _file: file })
+}
+
+/// Can this process write to the index directory (take its lock, write
+/// its files)? A read-only index is searched as it is.
+pub fn is_writable(dir: &Path) -> bool {
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .is_ok()
 }
 
 /// Write the format marker (first thing in a new index directory).

@@ -23,6 +23,7 @@ pub mod build;
 pub mod document;
 pub mod layout;
 pub mod schema;
+pub mod sync;
 
 use crate::analysis;
 use crate::corpus;
@@ -148,6 +149,9 @@ pub fn in_memory(
         fingerprint: String::new(),
         state_file: String::new(),
         themes,
+        corpus: None,
+        walk: Default::default(),
+        themes_file: None,
     };
     prepared
         .set_payload(&serde_json::to_string(&payload).map_err(|e| Error::Invalid(e.to_string()))?);

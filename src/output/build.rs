@@ -5,6 +5,7 @@
 use crate::corpus::Problem;
 use crate::corpus::check::Finding;
 use crate::index::build::{BuildObserver, BuildSummary};
+use crate::index::sync::Synced;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
@@ -74,6 +75,17 @@ impl BuildObserver for StderrProgress {
         ));
     }
 
+    fn updating(&self, changed_files: usize, settings: bool) {
+        let what = match (changed_files, settings) {
+            (0, _) => "its settings (reports.toml, themes) changed".to_string(),
+            (1, _) => "1 file changed".to_string(),
+            (n, _) => format!("{n} files changed"),
+        };
+        self.say(&format!(
+            "baogao: the corpus changed since the index was built ({what}); updating the index…"
+        ));
+    }
+
     fn waiting_for_lock(&self) {
         self.say("baogao: another baogao is building this index; waiting for it to finish…");
     }
@@ -100,6 +112,45 @@ impl BuildObserver for StderrProgress {
             "baogao: error: {}: {}",
             finding.file, finding.message
         ));
+    }
+}
+
+/// Say on stderr what bringing the index in step with its corpus did.
+pub fn report_sync(synced: &Synced, index: &Path) {
+    match synced {
+        Synced::Current => {}
+        Synced::Built(summary) | Synced::Updated(summary) => {
+            eprintln!("baogao: {}", summary_line(summary));
+        }
+        Synced::Stale {
+            staleness,
+            read_only,
+        } => {
+            let n = staleness.changed_files();
+            let what = if n == 0 {
+                "its settings (reports.toml, themes) changed".to_string()
+            } else {
+                format!(
+                    "{n} file{} changed: {} added, {} modified, {} removed",
+                    if n == 1 { "" } else { "s" },
+                    staleness.added.len(),
+                    staleness.modified.len(),
+                    staleness.removed.len()
+                )
+            };
+            let why = if *read_only {
+                format!("{} is read-only", dir_label(index))
+            } else {
+                "run `baogao index` to update it".to_string()
+            };
+            eprintln!(
+                "baogao: warning: the corpus has changed since the index was built ({what}); these results are from the index as it was ({why})"
+            );
+        }
+        Synced::CorpusGone(corpus) => eprintln!(
+            "baogao: warning: the corpus the index was built from, {}, is not there; searching the index as it is",
+            dir_label(corpus)
+        ),
     }
 }
 

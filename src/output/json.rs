@@ -13,8 +13,7 @@
 //! characters (Unicode scalar values) into `snippet`. Unknown tags are
 //! `null`.
 
-use crate::corpus::record::Dimension;
-use crate::search::{FacetCounts, Hit, SearchResults};
+use crate::search::{FacetCounts, Grouped, Hit, SearchSummary};
 use serde::{Serialize, Serializer};
 use std::io::{self, Write};
 
@@ -39,7 +38,7 @@ impl Serialize for FacetsJson<'_> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("total", &self.total)?;
-        for dim in Dimension::ALL {
+        for dim in self.facets.dimensions() {
             let buckets: serde_json::Map<String, serde_json::Value> = self
                 .facets
                 .buckets(dim)
@@ -75,28 +74,74 @@ pub fn millis(duration: std::time::Duration) -> f64 {
     (duration.as_secs_f64() * 1e6).round() / 1e3
 }
 
-/// Print search results as JSON lines.
-pub fn print_results(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    for hit in &results.hits {
-        write_line(out, &Line::Hit(hit))?;
-    }
-    if let Some(facets) = &results.facets {
+/// Print one hit as a JSON line.
+pub fn print_hit(out: &mut dyn Write, hit: &Hit) -> io::Result<()> {
+    write_line(out, &Line::Hit(hit))
+}
+
+/// Print the lines after the hits: the facets (if counted), the summary.
+pub fn print_summary(out: &mut dyn Write, summary: &SearchSummary) -> io::Result<()> {
+    if let Some(facets) = &summary.facets {
         write_line(
             out,
             &Line::Facets(FacetsJson {
                 facets,
-                total: results.total,
+                total: summary.total,
             }),
         )?;
     }
     write_line(
         out,
         &Line::Summary(SummaryJson {
-            total: results.total,
-            shown: results.hits.len(),
-            partial: results.partial_hits(),
-            terms: &results.terms,
-            took_ms: millis(results.took),
+            total: summary.total,
+            shown: summary.shown,
+            partial: summary.partial,
+            terms: &summary.terms,
+            took_ms: millis(summary.took),
         }),
+    )
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum GroupLine<'a> {
+    Group {
+        by: &'static str,
+        value: &'a str,
+        count: u64,
+        hit: &'a Hit,
+    },
+    Summary {
+        by: &'static str,
+        total: u64,
+        groups: usize,
+        shown: usize,
+        terms: &'a [String],
+        took_ms: f64,
+    },
+}
+
+/// Print grouped hits: a `group` line per group (value, count, best hit),
+/// then a summary.
+pub fn print_groups(out: &mut dyn Write, grouped: &Grouped) -> io::Result<()> {
+    for group in &grouped.groups {
+        let line = GroupLine::Group {
+            by: grouped.by.name(),
+            value: &group.value,
+            count: group.count,
+            hit: &group.best,
+        };
+        write_line(out, &line)?;
+    }
+    write_line(
+        out,
+        &GroupLine::Summary {
+            by: grouped.by.name(),
+            total: grouped.total,
+            groups: grouped.group_count,
+            shown: grouped.groups.len(),
+            terms: &grouped.terms,
+            took_ms: millis(grouped.took),
+        },
     )
 }

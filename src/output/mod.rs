@@ -8,8 +8,10 @@
 pub mod bench;
 pub mod build;
 pub mod check;
+pub mod csv;
 pub mod export;
 pub mod json;
+pub mod search;
 pub mod terminal;
 pub mod trend;
 
@@ -22,28 +24,8 @@ pub enum Format {
     Text { color: bool },
     /// JSON lines.
     Json,
-}
-
-impl Format {
-    pub fn new(json: bool, color: bool) -> Format {
-        if json {
-            Format::Json
-        } else {
-            Format::Text { color }
-        }
-    }
-}
-
-/// Print search results in the format asked for.
-pub fn print_results(
-    out: &mut dyn Write,
-    results: &crate::search::SearchResults,
-    format: Format,
-) -> io::Result<()> {
-    match format {
-        Format::Json => json::print_results(out, results),
-        Format::Text { color } => terminal::print_results(out, results, color),
-    }
+    /// Comma-separated values, UTF-8 with a byte-order mark.
+    Csv,
 }
 
 /// Write to stdout through a buffer, flushing at the end: what every

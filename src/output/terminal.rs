@@ -10,7 +10,7 @@
 //! 【】 otherwise, so they survive a pipe or a paste into a document.
 
 use crate::corpus::record::{Dimension, Kind, Place, Years};
-use crate::search::{FacetCounts, Hit, SearchResults};
+use crate::search::{FacetCounts, Grouped, Hit, SearchSummary};
 use std::io::{self, Write};
 
 const RESET: &str = "\x1b[0m";
@@ -23,8 +23,9 @@ const TAGS: &str = "\x1b[36m";
 const PARTIAL: &str = "\x1b[33m";
 
 /// Styling helper: wraps text in an ANSI style when colour is on.
-struct Style {
-    color: bool,
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
 }
 
 impl Style {
@@ -74,7 +75,9 @@ pub fn render_snippet(text: &str, highlights: &[(usize, usize)], color: bool) ->
     out
 }
 
-fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
+/// One hit: rank and tags (or a group's header), location and headings,
+/// snippet, copies.
+fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style, group: Option<&str>) -> io::Result<()> {
     let (p, t) = (&hit.record.paragraph, &hit.record.tags);
     let mut tags = vec![place_label(&t.place), year_label(t.years.as_ref())];
     if t.kind != Kind::Other {
@@ -83,12 +86,22 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
     if !t.themes.is_empty() {
         tags.push(t.themes.join(", "));
     }
-    write!(
-        out,
-        "{} {}",
-        style.paint(BOLD, &format!("{}.", hit.rank)),
-        style.paint(TAGS, &tags.join(" · "))
-    )?;
+    if let Some(group) = group {
+        write!(
+            out,
+            "{} {}",
+            style.paint(BOLD, &format!("{}.", hit.rank)),
+            style.paint(BOLD, group)
+        )?;
+        write!(out, "  {}", style.paint(TAGS, &tags.join(" · ")))?;
+    } else {
+        write!(
+            out,
+            "{} {}",
+            style.paint(BOLD, &format!("{}.", hit.rank)),
+            style.paint(TAGS, &tags.join(" · "))
+        )?;
+    }
     if hit.is_partial() {
         let note = format!("  (partial: has {})", hit.matched_terms.join(", "));
         write!(out, "{}", style.paint(PARTIAL, &note))?;
@@ -137,61 +150,134 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style) -> io::Result<()> {
     Ok(())
 }
 
-/// Print search results.
-pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Result<()> {
+/// Prints hits as they come, then the facets and the summary line.
+pub struct HitPrinter<'w> {
+    out: &'w mut dyn Write,
+    style: Style,
+    facet_limit: usize,
+    first_rank: Option<usize>,
+    last_rank: usize,
+}
+
+impl<'w> HitPrinter<'w> {
+    pub fn new(out: &'w mut dyn Write, color: bool, facet_limit: usize) -> Self {
+        HitPrinter {
+            out,
+            style: Style { color },
+            facet_limit,
+            first_rank: None,
+            last_rank: 0,
+        }
+    }
+
+    pub fn hit(&mut self, hit: &Hit) -> io::Result<()> {
+        if self.first_rank.is_some() {
+            writeln!(self.out)?;
+        }
+        self.first_rank.get_or_insert(hit.rank);
+        self.last_rank = hit.rank;
+        write_hit(self.out, hit, &self.style, None)
+    }
+
+    pub fn finish(&mut self, summary: &SearchSummary) -> io::Result<()> {
+        let out = &mut *self.out;
+        let style = &self.style;
+        if let Some(facets) = &summary.facets {
+            if self.first_rank.is_some() {
+                writeln!(out)?;
+            }
+            print_facets(out, facets, summary.total, self.facet_limit, style)?;
+        }
+        if self.first_rank.is_some() || summary.facets.is_some() {
+            writeln!(out)?;
+        }
+        let mut line = paragraphs_match(summary.total);
+        if let Some(first) = self.first_rank {
+            line.push_str(&format!(" · showing {first}–{}", self.last_rank));
+        }
+        if summary.partial > 0 {
+            line.push_str(&format!(
+                " ({} with every term, {} with some)",
+                summary.shown - summary.partial,
+                summary.partial
+            ));
+        }
+        line.push_str(&format!(" · {:.1} ms", summary.took.as_secs_f64() * 1000.0));
+        writeln!(out, "{}", style.paint(DIM, &line))
+    }
+}
+
+fn paragraphs_match(total: u64) -> String {
+    format!(
+        "{total} paragraph{} match{}",
+        if total == 1 { "" } else { "s" },
+        if total == 1 { "es" } else { "" }
+    )
+}
+
+/// Print grouped hits: each group's value and count, then its best hit.
+pub fn print_groups(out: &mut dyn Write, grouped: &Grouped, color: bool) -> io::Result<()> {
     let style = Style { color };
-    for (i, hit) in results.hits.iter().enumerate() {
+    for (i, group) in grouped.groups.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        write_hit(out, hit, &style)?;
+        let header = format!(
+            "{} · {} paragraph{}",
+            group.value,
+            group.count,
+            if group.count == 1 { "" } else { "s" }
+        );
+        write_hit(out, &group.best, &style, Some(&header))?;
     }
-    if let Some(facets) = &results.facets {
-        if !results.hits.is_empty() {
-            writeln!(out)?;
-        }
-        print_facets(out, facets, results.total, &style)?;
-    }
-    if !results.hits.is_empty() || results.facets.is_some() {
+    if !grouped.groups.is_empty() {
         writeln!(out)?;
     }
-    let exact_shown = results.hits.len() - results.partial_hits();
-    let mut summary = format!(
-        "{} paragraph{} match",
-        results.total,
-        if results.total == 1 { "" } else { "s" }
+    let mut line = format!(
+        "{} in {} {}{}",
+        paragraphs_match(grouped.total),
+        grouped.group_count,
+        grouped.by.name(),
+        if grouped.group_count == 1 { "" } else { "s" }
     );
-    if let (Some(first), Some(last)) = (results.hits.first(), results.hits.last()) {
-        summary.push_str(&format!(" · showing {}–{}", first.rank, last.rank));
-    }
-    if results.partial_hits() > 0 {
-        summary.push_str(&format!(
-            " ({exact_shown} with every term, {} with some)",
-            results.partial_hits()
+    if let (Some(first), Some(last)) = (grouped.groups.first(), grouped.groups.last()) {
+        line.push_str(&format!(
+            " · showing {}–{}",
+            first.best.rank, last.best.rank
         ));
     }
-    summary.push_str(&format!(" · {:.1} ms", results.took.as_secs_f64() * 1000.0));
-    writeln!(out, "{}", style.paint(DIM, &summary))?;
-    Ok(())
+    line.push_str(&format!(" · {:.1} ms", grouped.took.as_secs_f64() * 1000.0));
+    writeln!(out, "{}", style.paint(DIM, &line))
 }
 
+/// Facet counts: per dimension, its `limit` most frequent values (years in
+/// year order), and how many more there are.
 fn print_facets(
     out: &mut dyn Write,
     facets: &FacetCounts,
     total: u64,
+    limit: usize,
     style: &Style,
 ) -> io::Result<()> {
-    writeln!(
-        out,
-        "{}",
-        style.paint(BOLD, &format!("counts over all {total} hits"))
-    )?;
-    for dim in Dimension::ALL {
+    let heading = if total == 1 {
+        "counts over the 1 paragraph that matches".to_string()
+    } else {
+        format!("counts over the {total} paragraphs that match")
+    };
+    writeln!(out, "{}", style.paint(BOLD, &heading))?;
+    for dim in facets.dimensions() {
         let mut values = facets.buckets(dim);
-        if dim != Dimension::Year {
-            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let all = values.len();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        values.truncate(limit.max(1));
+        if dim == Dimension::Year {
+            // Years read best in order; "(none)" stays last.
+            values.sort_by(|a, b| {
+                (a.0 == crate::search::NONE_BUCKET, &a.0)
+                    .cmp(&(b.0 == crate::search::NONE_BUCKET, &b.0))
+            });
         }
-        let body = if values.is_empty() {
+        let mut body = if values.is_empty() {
             "—".to_string()
         } else {
             values
@@ -200,6 +286,9 @@ fn print_facets(
                 .collect::<Vec<_>>()
                 .join(" · ")
         };
+        if all > values.len() {
+            body.push_str(&format!(" · +{} more", all - values.len()));
+        }
         writeln!(out, "  {:<9}{}", style.paint(TAGS, dim.name()), body)?;
     }
     Ok(())

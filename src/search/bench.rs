@@ -42,7 +42,11 @@ impl BenchQuery {
     /// The search options it runs with: a page of ten, facets if asked.
     pub fn options(&self) -> SearchOptions {
         SearchOptions {
-            facets: self.facets,
+            facets: if self.facets {
+                crate::corpus::record::Dimension::ALL.to_vec()
+            } else {
+                Vec::new()
+            },
             ..SearchOptions::default()
         }
     }

@@ -93,11 +93,18 @@ pub const NONE_BUCKET: &str = "(none)";
 /// counts once per theme it has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FacetCounts {
+    /// The dimensions counted, in [`Dimension::ALL`] order.
+    dims: Vec<Dimension>,
     text: BTreeMap<Dimension, BTreeMap<String, u64>>,
     years: BTreeMap<Option<Year>, u64>,
 }
 
 impl FacetCounts {
+    /// The dimensions these counts are for.
+    pub fn dimensions(&self) -> Vec<Dimension> {
+        self.dims.clone()
+    }
+
     /// A dimension's buckets: years ascending (the no-year bucket last),
     /// other values by name.
     pub fn buckets(&self, dim: Dimension) -> Vec<(String, u64)> {
@@ -130,6 +137,12 @@ impl FacetCounts {
     }
 
     fn merge(&mut self, other: FacetCounts) {
+        for dim in other.dims {
+            if !self.dims.contains(&dim) {
+                self.dims.push(dim);
+            }
+        }
+        self.dims.sort();
         for (dim, counts) in other.text {
             let mine = self.text.entry(dim).or_default();
             for (k, v) in counts {
@@ -260,8 +273,11 @@ impl Collector for HitCollector {
         }
         top.sort_by(|a, b| rank_cmp(a, b, self.sort));
         top.truncate(self.limit);
-        if !self.facets.is_empty() && facets.is_none() {
-            facets = Some(FacetCounts::default());
+        if !self.facets.is_empty() {
+            let mut dims = self.facets.clone();
+            dims.sort();
+            dims.dedup();
+            facets.get_or_insert_with(FacetCounts::default).dims = dims;
         }
         Ok(Collected { total, top, facets })
     }

@@ -14,6 +14,7 @@ pub mod bench;
 pub mod collect;
 pub mod columns;
 pub mod engine;
+pub mod group;
 pub mod plan;
 pub mod prepared;
 pub mod query;
@@ -24,4 +25,6 @@ pub mod trend;
 pub use collect::{FacetCounts, NONE_BUCKET, SortOrder};
 pub use engine::Engine;
 pub use prepared::{MatchMode, Query};
-pub use results::{Hit, MatchKind, SearchOptions, SearchResults};
+pub use results::{
+    Group, GroupBy, Grouped, Hit, MatchKind, SearchOptions, SearchResults, SearchSummary,
+};

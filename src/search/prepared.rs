@@ -24,6 +24,8 @@ pub enum MatchMode {
 pub struct Query {
     /// The query as typed (for display).
     pub text: String,
+    /// The filters given as flags (for display).
+    pub flag_filters: Vec<Filter>,
     /// The parsed query with the flag filters ANDed in.
     pub node: Node,
     pub match_mode: MatchMode,
@@ -66,6 +68,7 @@ impl Query {
         };
         Ok(Query {
             text: text.to_string(),
+            flag_filters: filters.to_vec(),
             literals: node.positive_literals(),
             node,
             match_mode,
@@ -75,10 +78,49 @@ impl Query {
         })
     }
 
+    /// The query as typed with its flag filters, as `field:value`.
+    pub fn display(&self) -> String {
+        let mut shown = self.text.clone();
+        for filter in &self.flag_filters {
+            shown.push(' ');
+            shown.push_str(&filter.to_string());
+        }
+        shown
+    }
+
     /// The paragraphs that contain some but not all of the terms (and
     /// everything else the query requires): the partial fill.
     pub fn partial_node(&self) -> Option<Node> {
         (!self.terms.is_empty()).then(|| any_of(&self.terms, &self.rest))
+    }
+
+    /// The part of the query that only filters by tags (its top-level
+    /// filters, or filter-only groups): the paragraphs a trend's counts are
+    /// compared with. `None` when there is none (all paragraphs).
+    pub fn population(&self) -> Option<Node> {
+        let filter_only = |n: &Node| !n.names_literals();
+        let nodes: Vec<Node> = match &self.node {
+            Node::And(nodes) => nodes.iter().filter(|n| filter_only(n)).cloned().collect(),
+            other if filter_only(other) => vec![other.clone()],
+            _ => Vec::new(),
+        };
+        match nodes.len() {
+            0 => None,
+            1 => nodes.into_iter().next(),
+            _ => Some(Node::And(nodes)),
+        }
+    }
+
+    /// The year range a top-level year filter asks for, if any.
+    pub fn year_range(&self) -> Option<query::YearRange> {
+        let top: Vec<&Node> = match &self.node {
+            Node::And(nodes) => nodes.iter().collect(),
+            other => vec![other],
+        };
+        top.into_iter().find_map(|n| match n {
+            Node::Filter(Filter::Years(range)) => Some(*range),
+            _ => None,
+        })
     }
 
     /// The themes the query filters on, to check against the index's.

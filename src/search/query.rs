@@ -122,6 +122,18 @@ pub enum Filter {
     Years(YearRange),
 }
 
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Filter::Equals(dim, value) if value.contains(char::is_whitespace) => {
+                write!(f, "{dim}:\"{value}\"")
+            }
+            Filter::Equals(dim, value) => write!(f, "{dim}:{value}"),
+            Filter::Years(range) => write!(f, "year:{range}"),
+        }
+    }
+}
+
 impl Filter {
     /// A filter on `dim` from the text a user gave, or why it is invalid.
     pub fn parse(dim: Dimension, value: &str) -> Result<Filter, String> {
@@ -204,6 +216,16 @@ impl Node {
             Node::Not(_) => false,
             Node::And(nodes) => nodes.iter().any(Node::has_positive),
             Node::Or(nodes) => nodes.iter().any(Node::has_positive),
+        }
+    }
+
+    /// Does the query name any literal (positive or negated)?
+    pub fn names_literals(&self) -> bool {
+        match self {
+            Node::Literal { .. } => true,
+            Node::Filter(_) => false,
+            Node::Not(inner) => inner.names_literals(),
+            Node::And(nodes) | Node::Or(nodes) => nodes.iter().any(Node::names_literals),
         }
     }
 

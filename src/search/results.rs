@@ -4,7 +4,7 @@
 
 use super::collect::{FacetCounts, SortOrder};
 use super::snippet;
-use crate::corpus::record::Record;
+use crate::corpus::record::{Dimension, Record};
 use serde::{Serialize, Serializer};
 use std::time::Duration;
 
@@ -17,8 +17,9 @@ pub struct SearchOptions {
     pub sort: SortOrder,
     /// Collapse near-identical paragraphs into one hit.
     pub collapse: bool,
-    /// Count the hit set by every tag dimension.
-    pub facets: bool,
+    /// Count the hit set by these dimensions (none: no facets).
+    pub facets: Vec<Dimension>,
+    /// Snippet width in characters (`usize::MAX`: the whole paragraph).
     pub snippet_chars: usize,
 }
 
@@ -29,7 +30,7 @@ impl Default for SearchOptions {
             offset: 0,
             sort: SortOrder::Score,
             collapse: true,
-            facets: false,
+            facets: Vec::new(),
             snippet_chars: snippet::SNIPPET_CHARS,
         }
     }
@@ -98,6 +99,22 @@ impl Serialize for CopyLocation<'_> {
     }
 }
 
+/// What a search found, apart from the hits themselves (which a streaming
+/// search hands over one at a time).
+#[derive(Debug, Clone)]
+pub struct SearchSummary {
+    /// Paragraphs in the hit set.
+    pub total: u64,
+    /// Hits handed over.
+    pub shown: usize,
+    /// Of which partial (fill) hits.
+    pub partial: usize,
+    /// The terms searched for (normalised), for display.
+    pub terms: Vec<String>,
+    pub facets: Option<FacetCounts>,
+    pub took: Duration,
+}
+
 /// What a search found.
 #[derive(Debug, Clone)]
 pub struct SearchResults {
@@ -114,4 +131,65 @@ impl SearchResults {
     pub fn partial_hits(&self) -> usize {
         self.hits.iter().filter(|h| h.is_partial()).count()
     }
+}
+
+/// What hits are grouped by (`--group-by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    /// A single-valued tag dimension (county, city, province, year, kind).
+    Dimension(Dimension),
+    /// The report (file) a paragraph is in.
+    Report,
+}
+
+impl GroupBy {
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Dimension(dim) => dim.name(),
+            GroupBy::Report => "report",
+        }
+    }
+
+    /// Parse a `--group-by` value.
+    pub fn parse(name: &str) -> Option<GroupBy> {
+        if name == "report" || name == "file" {
+            return Some(GroupBy::Report);
+        }
+        Dimension::from_name(name)
+            .filter(|d| !d.is_multi_valued())
+            .map(GroupBy::Dimension)
+    }
+
+    /// The names `--group-by` accepts.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = Dimension::ALL
+            .into_iter()
+            .filter(|d| !d.is_multi_valued())
+            .map(Dimension::name)
+            .collect();
+        names.push("report");
+        names
+    }
+}
+
+/// One group: its value, how many hits it has, and its best hit.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The group's value (`(none)` for hits without one).
+    pub value: String,
+    pub count: u64,
+    pub best: Hit,
+}
+
+/// The hit set, grouped.
+#[derive(Debug, Clone)]
+pub struct Grouped {
+    pub by: GroupBy,
+    /// Paragraphs in the hit set.
+    pub total: u64,
+    /// Groups in the hit set (of which `groups` is the page shown).
+    pub group_count: usize,
+    pub groups: Vec<Group>,
+    pub terms: Vec<String>,
+    pub took: Duration,
 }

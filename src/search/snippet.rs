@@ -8,7 +8,7 @@
 //! counted in characters (never bytes, so no highlight can cut a character),
 //! and overlapping or adjacent matches are merged into one highlight.
 
-use crate::analysis::normalize::MappedText;
+use crate::analysis::normalize::{MappedText, normalize, normalize_char};
 use serde::Serialize;
 
 /// Default snippet width in characters.
@@ -29,21 +29,118 @@ pub struct Snippet {
 /// Where the literals occur in `text`: sorted, merged character ranges of
 /// the original text.
 pub fn match_ranges(text: &str, literals: &[String]) -> Vec<(usize, usize)> {
-    let mapped = MappedText::new(text);
-    let mut ranges = Vec::new();
-    for literal in literals {
-        let needle: Vec<char> = literal.chars().collect();
+    merge(
+        occurrences(text, literals)
+            .into_iter()
+            .map(|o| (o.start, o.end))
+            .collect(),
+    )
+}
+
+/// One occurrence of a literal: its character range in the original text,
+/// and which literal it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Occurrence {
+    start: usize,
+    end: usize,
+    literal: usize,
+}
+
+/// Every occurrence of every literal (overlapping ones included), sorted
+/// by start.
+fn occurrences(text: &str, literals: &[String]) -> Vec<Occurrence> {
+    let mut found = if is_char_aligned(text) {
+        // Normalising maps each character to one character: positions in
+        // the normal form are positions in the text.
+        direct_occurrences(&normalize(text), literals)
+    } else {
+        let mapped = MappedText::new(text);
+        let mut found = Vec::new();
+        for (literal, needle) in literals.iter().enumerate() {
+            let needle: Vec<char> = needle.chars().collect();
+            if needle.is_empty() {
+                continue;
+            }
+            for start in mapped.find_all(&needle) {
+                found.push(Occurrence {
+                    start: mapped.orig_char[start],
+                    end: mapped.orig_char[start + needle.len() - 1] + 1,
+                    literal,
+                });
+            }
+        }
+        found
+    };
+    found.sort_unstable_by_key(|o| (o.start, o.end));
+    found
+}
+
+/// Does normalising `text` map each of its characters to exactly one
+/// (no zero-width characters dropped, no whitespace runs collapsed)? Most
+/// paragraphs qualify, and are searched in their normal form directly,
+/// without a character map.
+fn is_char_aligned(text: &str) -> bool {
+    let mut previous_space = false;
+    text.chars().all(|c| {
+        let Some(n) = normalize_char(c) else {
+            return false;
+        };
+        let aligned = !(n == ' ' && previous_space);
+        previous_space = n == ' ';
+        aligned
+    })
+}
+
+/// The occurrences in a text that is already normalised.
+fn direct_occurrences(text: &str, literals: &[String]) -> Vec<Occurrence> {
+    let mut bytes = Vec::new();
+    for (literal, needle) in literals.iter().enumerate() {
         if needle.is_empty() {
             continue;
         }
-        for start in mapped.find_all(&needle) {
-            let end = start + needle.len();
-            let orig_start = mapped.orig_char[start];
-            let orig_end = mapped.orig_char[end - 1] + 1;
-            ranges.push((orig_start, orig_end));
+        // Every start, overlapping ones too ("哈哈" twice in "哈哈哈").
+        let mut from = 0;
+        while let Some(found) = text[from..].find(needle.as_str()) {
+            let start = from + found;
+            bytes.push((start, start + needle.len(), literal));
+            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
         }
     }
-    merge(ranges)
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    // Byte offsets to character offsets, in one pass over the text.
+    let mut boundaries: Vec<usize> = bytes.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+    boundaries.sort_unstable();
+    boundaries.dedup();
+    let mut chars_at = Vec::with_capacity(boundaries.len());
+    let mut next = 0;
+    let ends = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
+    for (index, byte) in ends.enumerate() {
+        while next < boundaries.len() && boundaries[next] == byte {
+            chars_at.push(index);
+            next += 1;
+        }
+    }
+    let char_of = |byte: usize| {
+        boundaries
+            .binary_search(&byte)
+            .ok()
+            .and_then(|i| chars_at.get(i).copied())
+    };
+    bytes
+        .into_iter()
+        .filter_map(|(a, b, literal)| {
+            Some(Occurrence {
+                start: char_of(a)?,
+                end: char_of(b)?,
+                literal,
+            })
+        })
+        .collect()
 }
 
 fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
@@ -69,43 +166,22 @@ pub fn literals_present<'a>(text: &str, literals: &'a [String]) -> Vec<&'a str> 
 }
 
 /// Build a snippet of about `width` characters of `text` around the window
-/// that holds the most distinct literals (then the most matches).
+/// that holds the most distinct literals (then the most matches): a query
+/// of several terms shows as many of them as fit.
 pub fn make_snippet(text: &str, literals: &[String], width: usize) -> Snippet {
-    let chars: Vec<char> = text.chars().collect();
     let width = width.max(1);
-    let ranges = match_ranges(text, literals);
-    if chars.len() <= width {
+    let found = occurrences(text, literals);
+    let ranges = merge(found.iter().map(|o| (o.start, o.end)).collect());
+    let char_count = text.chars().count();
+    if char_count <= width {
         return Snippet {
             text: text.to_string(),
             highlights: ranges,
         };
     }
-    // Which literal each range came from is not tracked after merging, so
-    // "distinct" is approximated by the distinct matched strings.
-    let context = width / 5;
-    let mut best = (0usize, 0usize, 0usize); // (distinct, matches, start)
-    let mut first = true;
-    for &(match_start, _) in &ranges {
-        let start = match_start.saturating_sub(context).min(chars.len() - width);
-        let end = start + width;
-        let inside: Vec<&(usize, usize)> = ranges
-            .iter()
-            .filter(|(s, e)| *s >= start && *e <= end)
-            .collect();
-        let mut distinct: Vec<String> = inside
-            .iter()
-            .map(|(s, e)| chars[*s..*e].iter().collect::<String>())
-            .collect();
-        distinct.sort();
-        distinct.dedup();
-        let score = (distinct.len(), inside.len());
-        if first || score > (best.0, best.1) {
-            best = (score.0, score.1, start);
-            first = false;
-        }
-    }
-    let mut start = if first { 0 } else { best.2 };
-    let mut end = (start + width).min(chars.len());
+    let start = best_window(&found, literals.len(), char_count, width);
+    let mut end = (start + width).min(char_count);
+    let mut start = start;
     // Never cut a highlight: widen the window over a match that straddles
     // either edge.
     for &(s, e) in &ranges {
@@ -116,15 +192,21 @@ pub fn make_snippet(text: &str, literals: &[String], width: usize) -> Snippet {
             end = e;
         }
     }
-    let mut out = String::with_capacity((end - start) * 3 + 6);
+    let byte_at = |char_index: usize| {
+        text.char_indices()
+            .nth(char_index)
+            .map_or(text.len(), |(b, _)| b)
+    };
+    let (from, to) = (byte_at(start), byte_at(end));
+    let mut out = String::with_capacity(to - from + 6);
     let mut offset = start;
     if start > 0 {
         out.push(ELLIPSIS);
         // Highlights shift by the ellipsis the snippet now starts with.
         offset = start - 1;
     }
-    out.extend(&chars[start..end]);
-    if end < chars.len() {
+    out.push_str(&text[from..to]);
+    if end < char_count {
         out.push(ELLIPSIS);
     }
     let highlights = ranges
@@ -136,6 +218,41 @@ pub fn make_snippet(text: &str, literals: &[String], width: usize) -> Snippet {
         text: out,
         highlights,
     }
+}
+
+/// The start of the window of `width` characters that holds the most
+/// distinct literals, then the most occurrences; each candidate window
+/// starts a little before an occurrence.
+fn best_window(found: &[Occurrence], literals: usize, char_count: usize, width: usize) -> usize {
+    let context = width / 5;
+    let mut best: Option<(usize, usize, usize)> = None; // (distinct, matches, start)
+    let mut seen = vec![0u32; literals.max(1)];
+    let mut left = 0;
+    for occurrence in found {
+        let start = occurrence
+            .start
+            .saturating_sub(context)
+            .min(char_count - width);
+        let end = start + width;
+        while left < found.len() && found[left].start < start {
+            left += 1;
+        }
+        seen.iter_mut().for_each(|n| *n = 0);
+        let (mut distinct, mut matches) = (0, 0);
+        for o in found[left..].iter().take_while(|o| o.start < end) {
+            if o.end <= end {
+                matches += 1;
+                if seen[o.literal] == 0 {
+                    distinct += 1;
+                }
+                seen[o.literal] += 1;
+            }
+        }
+        if best.is_none_or(|(d, m, _)| (distinct, matches) > (d, m)) {
+            best = Some((distinct, matches, start));
+        }
+    }
+    best.map_or(0, |(_, _, start)| start)
 }
 
 #[cfg(test)]
@@ -191,6 +308,43 @@ mod tests {
         // Full-width text matched by a half-width query.
         let s = make_snippet("录取Ｃ９高校", &lits(&["c9"]), 100);
         assert_eq!(highlighted(&s), vec!["Ｃ９"]);
+    }
+
+    #[test]
+    fn the_direct_path_agrees_with_the_character_map() {
+        for (text, literal) in [
+            ("学前教育和义务教育", "教育"),
+            ("哈哈哈", "哈哈"),
+            ("a c9 高校", "c9"),
+            ("录取c9高校", "c9高"),
+            ("甲乙", "丙"),
+        ] {
+            assert!(is_char_aligned(text), "{text}");
+            let literals = lits(&[literal]);
+            let mapped = MappedText::new(text);
+            let needle: Vec<char> = literal.chars().collect();
+            let expected: Vec<(usize, usize)> = mapped
+                .find_all(&needle)
+                .into_iter()
+                .map(|s| {
+                    (
+                        mapped.orig_char[s],
+                        mapped.orig_char[s + needle.len() - 1] + 1,
+                    )
+                })
+                .collect();
+            let direct: Vec<(usize, usize)> = direct_occurrences(text, &literals)
+                .into_iter()
+                .map(|o| (o.start, o.end))
+                .collect();
+            assert_eq!(direct, expected, "{text} {literal}");
+        }
+        assert!(is_char_aligned("Ｃ９，教育"));
+        assert!(!is_char_aligned("a  b"));
+        assert!(!is_char_aligned("双\u{200B}减"));
+        // Through the normal form, full-width text is found by half-width
+        // terms at the same character positions.
+        assert_eq!(match_ranges("录取Ｃ９高校", &lits(&["c9"])), vec![(2, 4)]);
     }
 
     #[test]

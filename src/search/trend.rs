@@ -4,9 +4,11 @@
 //! alone.
 //!
 //! Counts come from the same exact hit set as `search` (every paragraph
-//! that contains the terms), counted in one pass with the facet collector;
-//! the bucket sizes from one more pass over the whole index. Years run
-//! without gaps from the index's first year to its last, so a term's
+//! that contains the terms, and passes the filters), counted in one pass
+//! with the facet collector; the bucket sizes from one more pass over the
+//! paragraphs that pass the filters alone (all of them, without filters).
+//! Years run without gaps from the first year with hits to the last, or
+//! over the year filter's range where it reaches further, so a term's
 //! appearance shows as the first non-empty bar. Single-valued dimensions
 //! count each hit once, hits without a value under "(none)", so the
 //! buckets add up to the total; a paragraph with several themes counts
@@ -70,7 +72,10 @@ fn compute(engine: &Engine, query: &Query, by: Dimension) -> Result<Trend> {
     };
     let exact = planner.exact(&query.hit_node);
     let (total, hit_counts) = count(exact.as_ref())?;
-    let (_, sizes) = count(&AllQuery)?;
+    let (_, sizes) = match query.population() {
+        Some(population) => count(planner.exact(&population).as_ref())?,
+        None => count(&AllQuery)?,
+    };
     let bucket = |label: &str, hits: u64| {
         let paragraphs = sizes.get(label).copied().unwrap_or(0);
         let per_thousand = if paragraphs == 0 {
@@ -87,7 +92,17 @@ fn compute(engine: &Engine, query: &Query, by: Dimension) -> Result<Trend> {
     };
     let mut buckets: Vec<Bucket> = Vec::new();
     if by.value_kind() == ValueKind::Years {
-        let years: Vec<i32> = sizes.keys().filter_map(|k| k.parse().ok()).collect();
+        // A closed year filter (2018..2024) is a range the user asked to
+        // see; an open one (2010..) only bounds the hits.
+        let asked = query
+            .year_range()
+            .and_then(|r| r.from.zip(r.to))
+            .map_or_else(Vec::new, |(from, to)| vec![from, to]);
+        let years: Vec<i32> = hit_counts
+            .keys()
+            .filter_map(|k| k.parse().ok())
+            .chain(asked)
+            .collect();
         if let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) {
             for year in first..=last {
                 let label = year.to_string();

@@ -79,17 +79,16 @@ impl Workspace {
     }
 
     /// The same as a plain `std::process::Command`, for tests that spawn
-    /// the binary and act while it runs (kill it, close its pipe).
+    /// the binary and act while it runs (kill it, close its pipe). It runs
+    /// in the workspace, whose `corpus/` and `index/` are the defaults, as
+    /// a user in a project folder would.
     pub fn process(&self, subcommand: &str) -> std::process::Command {
+        self.corpus();
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("baogao"));
         cmd.current_dir(self.dir.path())
             .env_remove("NO_COLOR")
             .env("CI", "1")
-            .arg(subcommand)
-            .arg("--corpus")
-            .arg(self.corpus())
-            .arg("--index")
-            .arg(self.index());
+            .arg(subcommand);
         cmd
     }
 

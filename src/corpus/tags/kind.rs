@@ -45,8 +45,11 @@ pub const PLAN_WORDS: &[&str] = &[
     "明年",
 ];
 
-/// The kind a text (a heading, a title) names, if exactly one.
+/// The kind a text (a heading, a title) names, if exactly one. Words in
+/// quotation marks name something ("落实“两项任务”" is a campaign, not a
+/// list of tasks to come) and do not count.
 pub fn of_text(text: &str) -> Option<Kind> {
+    let text = &unquoted(text);
     let review = REVIEW_WORDS.iter().any(|w| text.contains(w));
     let plan = PLAN_WORDS.iter().any(|w| text.contains(w));
     match (review, plan) {
@@ -54,6 +57,37 @@ pub fn of_text(text: &str) -> Option<Kind> {
         (false, true) => Some(Kind::Plan),
         _ => None,
     }
+}
+
+/// The text without its quoted parts (“…”, ‘…’, 「…」, 『…』, "…").
+fn unquoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut closing: Option<char> = None;
+    for c in text.chars() {
+        match closing {
+            Some(close) if c == close => closing = None,
+            Some(_) => {}
+            None => match c {
+                '“' => closing = Some('”'),
+                '‘' => closing = Some('’'),
+                '「' => closing = Some('」'),
+                '『' => closing = Some('』'),
+                '"' => closing = Some('"'),
+                _ => out.push(c),
+            },
+        }
+    }
+    out
+}
+
+/// Words that say a sentence is about what will be done.
+const FUTURE_WORDS: &[&str] = &["将", "要", "计划", "力争", "预计", "拟", "打算", "争取"];
+
+/// Does the first sentence of a paragraph speak of what will be done?
+/// ("2024年，县教育局将……")
+pub fn speaks_of_plans(text: &str) -> bool {
+    let first = text.split(['。', '；', '！', '？']).next().unwrap_or(text);
+    FUTURE_WORDS.iter().any(|w| first.contains(w))
 }
 
 /// The kind of a paragraph under `path` (heading titles, innermost last),
@@ -105,5 +139,20 @@ mod tests {
         );
         assert_eq!(of_path(&[], None), Kind::Other);
         assert_eq!(of_path(&[h("二、对今年政府工作的建议")], None), Kind::Plan);
+        // Quoted words name things; they do not make a plan.
+        assert_eq!(
+            of_path(
+                &[h("落实“两项任务”: 立德树人,高质发展")],
+                Some(Kind::Review)
+            ),
+            Kind::Review
+        );
+        assert_eq!(of_text("“十四五”规划"), Some(Kind::Plan));
+        assert!(speaks_of_plans(
+            "2024年,县教育局将紧扣“1441”总目标。去年完成了。"
+        ));
+        assert!(!speaks_of_plans(
+            "2023年,县教育局全面贯彻落实。明年将继续。"
+        ));
     }
 }

@@ -32,7 +32,7 @@ type PathTags = (Option<Year>, Option<years::Span>, Kind);
 
 /// Bumped whenever tagging rules change, so that an incremental build
 /// re-tags reports whose text did not change (2: bare years in file names).
-const TAGGING_VERSION: u32 = 2;
+const TAGGING_VERSION: u32 = 3;
 
 /// What a report is about, as a whole, with where each tag came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -59,6 +59,11 @@ impl ReportTags {
     pub fn year_value(&self) -> Option<Year> {
         self.year.as_ref().map(|t| t.value)
     }
+}
+
+/// The fingerprint of the tagging rules alone (without the themes).
+pub fn rules_fingerprint() -> String {
+    format!("tags-{TAGGING_VERSION}-")
 }
 
 /// Tags reports and paragraphs; built once per corpus.
@@ -100,9 +105,9 @@ impl Tagger {
     }
 
     /// A fingerprint of the tagging rules and data: when it changes, every
-    /// report is re-tagged.
+    /// report is re-tagged. It starts with [`rules_fingerprint`].
     pub fn fingerprint(&self) -> String {
-        format!("tags-{TAGGING_VERSION}-themes-{:016x}", self.themes.hash)
+        format!("{}themes-{:016x}", rules_fingerprint(), self.themes.hash)
     }
 
     /// The names of the themes paragraphs can be tagged with.
@@ -164,6 +169,23 @@ impl Tagger {
                         }
                         tags
                     }
+                };
+                // The paragraph's own words win where they speak of a
+                // later year's plans ("2024年，县教育局将……" at the end of a
+                // 2023 review).
+                let (year, span, kind) = match years::leading_year(&p.text) {
+                    Some(own)
+                        if p.role == Role::Body
+                            && year.is_some_and(|y| own > y)
+                            && kind::speaks_of_plans(&p.text) =>
+                    {
+                        (
+                            Some(own),
+                            Some(years::Span { from: own, to: own }),
+                            Kind::Plan,
+                        )
+                    }
+                    _ => (year, span, kind),
                 };
                 let headings: Vec<&str> = p.headings.iter().map(String::as_str).collect();
                 Tags {

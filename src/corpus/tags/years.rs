@@ -171,7 +171,7 @@ pub fn find_span(text: &str, delivered: Option<i32>) -> Option<Span> {
 }
 
 /// The single year at the start of a text ("2024年,…").
-fn leading_year(text: &str) -> Option<i32> {
+pub fn leading_year(text: &str) -> Option<i32> {
     let chars: Vec<char> = text.chars().take(6).collect();
     let year = arabic_year_at(&chars, 0)?;
     (chars.get(4) == Some(&'年')).then_some(year)
