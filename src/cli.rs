@@ -10,6 +10,7 @@
 //! clap reports an unknown argument (with its "similar argument" tip),
 //! unless the user wrote `--` to say that everything after it is the query.
 
+use baogao::analysis::synonyms::Synonyms;
 use baogao::corpus::WalkOptions;
 use baogao::corpus::record::{Dimension, Kind};
 use baogao::index::sync::Location;
@@ -281,6 +282,15 @@ pub struct SearchArgs {
     /// Show whole paragraphs instead of snippets
     #[arg(long)]
     pub full: bool,
+    /// Terms must stand as whole words (县中 no longer matches 县中医院)
+    #[arg(short = 'w', long = "word", conflicts_with_all = ["group_by", "count", "files_with_matches"])]
+    pub whole_words: bool,
+    /// Do not fill a short page with paragraphs that use a synonym of a term
+    #[arg(long)]
+    pub no_synonyms: bool,
+    /// Synonym list (default: synonyms.toml in the corpus folder, else the built-in one)
+    #[arg(long, value_name = "FILE")]
+    pub synonyms: Option<PathBuf>,
     /// Output format: text, JSON lines, or CSV (UTF-8 with BOM, one row per hit)
     #[arg(long, value_enum, default_value = "text")]
     pub format: FormatChoice,
@@ -440,7 +450,14 @@ impl SearchArgs {
             MatchArg::All => MatchMode::All,
             MatchArg::Any => MatchMode::Any,
         };
-        let query = Query::parse(&self.query.text(), &self.filters.0, match_mode)?;
+        let mut query = Query::parse(&self.query.text(), &self.filters.0, match_mode)?
+            .whole_words(self.whole_words);
+        if !self.no_synonyms {
+            let corpus = self.paths.location().corpus_dir();
+            let synonyms = Synonyms::for_corpus(&corpus, self.synonyms.as_deref())
+                .map_err(|(path, message)| anyhow::anyhow!("{path}: {message}"))?;
+            query = query.with_synonyms(std::sync::Arc::new(synonyms));
+        }
         let options = SearchOptions {
             limit: (!self.all).then_some(self.limit),
             offset: self.offset,

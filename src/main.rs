@@ -38,6 +38,10 @@ fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Search(args) => {
             let (query, options, how) = args.request()?;
+            query
+                .hints
+                .iter()
+                .for_each(|h| eprintln!("baogao: hint: {h}"));
             let engine = open(&args.paths)?;
             let mut total = 0;
             output::to_stdout(|out| -> baogao::Result<()> {

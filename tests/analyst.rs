@@ -76,12 +76,12 @@ fn a_mistyped_index_is_an_error_not_a_new_index() {
 fn a_report_added_to_the_corpus_is_found_by_the_next_search() {
     let ws = Workspace::with_seed_corpus();
     ws.build();
-    ws.cmd("search").arg("量子课堂").assert().code(1);
-    ws.write("新报告.txt", "2025年,全县推进量子课堂试点。\n");
+    ws.cmd("search").arg("量子计算机").assert().code(1);
+    ws.write("新报告.txt", "2025年,全县推进量子计算机试点。\n");
     // Asked not to update: the old answer, and a warning that says why.
     let stale = ws
         .cmd("search")
-        .args(["量子课堂", "--no-update"])
+        .args(["量子计算机", "--no-update"])
         .output()
         .unwrap();
     assert_eq!(stale.status.code(), Some(1));
@@ -91,7 +91,7 @@ fn a_report_added_to_the_corpus_is_found_by_the_next_search() {
         "{stderr}"
     );
     // Otherwise the index is brought up to date first.
-    let fresh = ws.cmd("search").arg("量子课堂").output().unwrap();
+    let fresh = ws.cmd("search").arg("量子计算机").output().unwrap();
     assert_eq!(fresh.status.code(), Some(0), "{}", stderr_of(&fresh));
     assert!(stdout_of(&fresh).contains("新报告.txt"));
     assert!(
@@ -100,11 +100,11 @@ fn a_report_added_to_the_corpus_is_found_by_the_next_search() {
         stderr_of(&fresh)
     );
     // And then it is current: no more updates or warnings.
-    let again = ws.cmd("search").arg("量子课堂").output().unwrap();
+    let again = ws.cmd("search").arg("量子计算机").output().unwrap();
     assert!(stderr_of(&again).is_empty(), "{}", stderr_of(&again));
     // Removed and modified files count too.
     std::fs::remove_file(ws.corpus().join("新报告.txt")).unwrap();
-    ws.cmd("search").arg("量子课堂").assert().code(1);
+    ws.cmd("search").arg("量子计算机").assert().code(1);
 }
 
 // 2. trend takes what search takes.

@@ -115,7 +115,7 @@ fn json_lines_have_the_documented_shape() {
     for (i, hit) in hits.iter().enumerate() {
         assert_eq!(hit["rank"], i + 1);
         assert!(hit["score"].is_number());
-        assert_eq!(hit["match"], "all");
+        assert_eq!(hit["match"], "phrase");
         for key in ["file", "heading", "kind", "snippet", "text"] {
             assert!(hit[key].is_string(), "{key}: {hit}");
         }
@@ -192,12 +192,15 @@ fn filters_narrow_by_place_and_year() {
         );
         assert!(from <= 2023 && to >= 2020, "{h}");
     }
+    // A county neither the gazetteer nor the index knows is an error, not
+    // an empty answer.
     let none = ws
         .cmd("search")
         .args(["教育", "--county", "不存在县"])
         .output()
         .expect("run");
-    assert_eq!(none.status.code(), Some(1));
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr_text(&none).contains("不存在县"));
 }
 
 #[test]
@@ -421,7 +424,7 @@ fn partial_fill_and_match_modes() {
     assert_eq!(code, Some(0));
     let h = hits(&fill);
     assert_eq!(h.len(), 3);
-    assert_eq!(h[0]["match"], "all");
+    assert_eq!(h[0]["match"], "phrase");
     assert_eq!(
         (h[1]["match"].as_str(), h[2]["match"].as_str()),
         (Some("partial"), Some("partial"))
@@ -431,7 +434,7 @@ fn partial_fill_and_match_modes() {
     assert_eq!(hits(&all).len(), 1);
     let (_, any) = run(&["学前教育", "双减", "--match", "any"]);
     assert_eq!(any.last().unwrap()["total"], 3);
-    assert!(hits(&any).iter().all(|h| h["match"] == "all"));
+    assert!(hits(&any).iter().all(|h| h["match"] == "phrase"));
     // Nothing has both: exit 1 even though partial hits are shown.
     let (code, none) = run(&["普惠", "双减"]);
     assert_eq!(code, Some(1));

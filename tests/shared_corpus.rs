@@ -53,6 +53,36 @@ fn hundreds_of_varied_queries_over_the_whole_shared_corpus() {
         assert_eq!(got, expected, "{query}");
     }
 
+    // Whole words: 县中 in 县中医院 or 县中心医院 is not the word 县中.
+    let every = SearchOptions {
+        limit: None,
+        collapse: false,
+        ..SearchOptions::default()
+    };
+    let loose = Query::parse("县中", &[], MatchMode::All).unwrap();
+    let hit_texts = |q: &Query| -> Vec<String> {
+        engine
+            .search(q, &every)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.record.paragraph.text)
+            .collect()
+    };
+    let all = hit_texts(&loose);
+    assert!(
+        all.iter().any(|t| t.contains("县中医院")),
+        "the test needs one"
+    );
+    let whole = hit_texts(&loose.clone().whole_words(true));
+    assert!(whole.len() < all.len());
+    for text in &whole {
+        assert!(
+            !text.contains("县中医院") || text.matches("县中").count() > 1,
+            "{text}"
+        );
+    }
+
     // Varied queries: words, operators, filters, odd characters. Each ends
     // in hits, no hits, or a query error — never a panic.
     let mut rng = Rng::new(99);

@@ -11,6 +11,8 @@
 
 pub mod bigrams;
 pub mod normalize;
+pub mod synonyms;
+mod t2s_table;
 pub mod themes;
 pub mod words;
 
@@ -31,8 +33,8 @@ pub fn register_tokenizers(index: &Index) {
 }
 
 /// Bumped whenever tokenization or normalisation changes in a way that
-/// changes index terms.
-const ANALYSIS_VERSION: u32 = 1;
+/// changes index terms (2: traditional characters normalised).
+const ANALYSIS_VERSION: u32 = 2;
 
 /// A fingerprint of everything that decides the terms of a paragraph: the
 /// analysis code version and the domain dictionary. An index built with a

@@ -12,11 +12,29 @@
 //! * every whitespace character (including the ideographic space U+3000) is a
 //!   space, and a run of them counts as one;
 //! * zero-width characters (U+200B..U+200D, U+2060, U+FEFF) are dropped: they
-//!   are invisible in every viewer and only break matches.
+//!   are invisible in every viewer and only break matches;
+//! * traditional characters become simplified ones, one character to one
+//!   (學 → 学, 後 → 后), by OpenCC's character table (see `t2s_table`), so
+//!   that 學前教育 finds 学前教育 and the reverse.
 //!
 //! The mapping is character to character (or to nothing), so each normalised
 //! character keeps the byte span of the original text it came from; snippets
 //! and tokenizers use those spans to point back into the stored paragraph.
+
+use super::t2s_table::{T2S, T2S_KEYS};
+
+/// The simplified form of a traditional character (itself otherwise).
+#[inline]
+pub fn simplified(c: char) -> char {
+    let code = c as u32;
+    if code < 0x10000 && T2S_KEYS[(code >> 6) as usize] & (1 << (code & 63)) == 0 {
+        return c;
+    }
+    match T2S.binary_search_by_key(&c, |&(t, _)| t) {
+        Ok(i) => T2S[i].1,
+        Err(_) => c,
+    }
+}
 
 /// Normalise one character; `None` for characters that are dropped.
 #[inline]
@@ -30,6 +48,7 @@ pub fn normalize_char(c: char) -> Option<char> {
         }
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
         c if c.is_whitespace() => Some(' '),
+        c if c >= '\u{3400}' => Some(simplified(c)),
         c => Some(c),
     }
 }
@@ -169,6 +188,17 @@ mod tests {
         assert_eq!(chars[2].ch, ' ');
         assert_eq!(&text[chars[2].start..chars[2].end], "\u{3000}\u{3000} \t");
         assert_eq!(&text[chars[3].start..chars[3].end], "局");
+    }
+
+    #[test]
+    fn traditional_characters_become_simplified_one_to_one() {
+        assert_eq!(normalize("學前教育"), "学前教育");
+        assert_eq!(normalize("義務教育發展"), "义务教育发展");
+        assert_eq!(normalize("学前教育"), "学前教育");
+        // One character to one: offsets stay right.
+        let text = "國務院政府工作報告";
+        assert_eq!(normalize(text).chars().count(), text.chars().count());
+        assert_eq!(simplified('a'), 'a');
     }
 
     #[test]

@@ -40,7 +40,13 @@ fn hit_fields(hit: &Hit) -> Vec<String> {
     vec![
         hit.rank.to_string(),
         format!("{:.3}", hit.score),
-        if hit.is_partial() { "partial" } else { "all" }.to_string(),
+        match hit.match_kind {
+            crate::search::MatchKind::Phrase => "phrase",
+            crate::search::MatchKind::Words => "words",
+            crate::search::MatchKind::Related => "related",
+            crate::search::MatchKind::Partial => "partial",
+        }
+        .to_string(),
         p.file.clone(),
         p.number.to_string(),
         p.line.to_string(),

@@ -13,6 +13,7 @@
 //! characters (Unicode scalar values) into `snippet`. Unknown tags are
 //! `null`.
 
+use crate::search::results::ReadingCount;
 use crate::search::{FacetCounts, Grouped, Hit, SearchSummary};
 use serde::{Serialize, Serializer};
 use std::io::{self, Write};
@@ -56,6 +57,10 @@ pub struct SummaryJson<'a> {
     pub total: u64,
     pub shown: usize,
     pub partial: usize,
+    /// The other readings of the query that filled the page, each with its
+    /// exact count.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub readings: &'a [ReadingCount],
     pub terms: &'a [String],
     pub took_ms: f64,
 }
@@ -96,6 +101,7 @@ pub fn print_summary(out: &mut dyn Write, summary: &SearchSummary) -> io::Result
             total: summary.total,
             shown: summary.shown,
             partial: summary.partial,
+            readings: &summary.readings,
             terms: &summary.terms,
             took_ms: millis(summary.took),
         }),

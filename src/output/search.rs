@@ -40,7 +40,8 @@ enum ReportLine<'a> {
     Summary { total: u64, files: usize },
 }
 
-/// Run a search and print it; returns the size of the hit set.
+/// Run a search and print it; returns how many paragraphs matched (the
+/// hit set, and the paragraphs with every word of the query).
 pub fn run(
     out: &mut dyn Write,
     engine: &Engine,
@@ -122,19 +123,19 @@ fn hits(
             let mut printer = terminal::HitPrinter::new(out, color, how.facet_limit);
             let summary = engine.search_each(query, options, &mut |hit| Ok(printer.hit(&hit)?))?;
             printer.finish(&summary)?;
-            Ok(summary.total)
+            Ok(summary.matched())
         }
         Format::Json => {
             let summary =
                 engine.search_each(query, options, &mut |hit| Ok(json::print_hit(out, &hit)?))?;
             json::print_summary(out, &summary)?;
-            Ok(summary.total)
+            Ok(summary.matched())
         }
         Format::Csv => {
             let mut csv = CsvWriter::new(out, &[], &HIT_COLUMNS)?;
             let summary = engine.search_each(query, options, &mut |hit| Ok(csv.hit(&hit)?))?;
             csv.finish()?;
-            Ok(summary.total)
+            Ok(summary.matched())
         }
     }
 }

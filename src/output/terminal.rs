@@ -10,7 +10,8 @@
 //! 【】 otherwise, so they survive a pipe or a paste into a document.
 
 use crate::corpus::record::{Dimension, Kind, Place, Years};
-use crate::search::{FacetCounts, Grouped, Hit, SearchSummary};
+use crate::search::results::ReadingCount;
+use crate::search::{FacetCounts, Grouped, Hit, MatchKind, SearchSummary};
 use std::io::{self, Write};
 
 const RESET: &str = "\x1b[0m";
@@ -102,8 +103,13 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style, group: Option<&str>)
             style.paint(TAGS, &tags.join(" · "))
         )?;
     }
-    if hit.is_partial() {
-        let note = format!("  (partial: has {})", hit.matched_terms.join(", "));
+    let note = match hit.match_kind {
+        MatchKind::Phrase => None,
+        MatchKind::Words => Some("  (every word)".to_string()),
+        MatchKind::Related => Some(format!("  (related: {})", hit.matched_terms.join(", "))),
+        MatchKind::Partial => Some(format!("  (partial: has {})", hit.matched_terms.join(", "))),
+    };
+    if let Some(note) = note {
         write!(out, "{}", style.paint(PARTIAL, &note))?;
     }
     writeln!(out)?;
@@ -191,19 +197,32 @@ impl<'w> HitPrinter<'w> {
         if self.first_rank.is_some() || summary.facets.is_some() {
             writeln!(out)?;
         }
-        let mut line = paragraphs_match(summary.total);
+        let mut line = if summary.total == 0 && !summary.readings.is_empty() {
+            format!("{}: no exact match", summary.terms.join(" "))
+        } else {
+            paragraphs_match(summary.total)
+        };
+        for reading in summary.readings.iter().filter(|r| r.total > 0) {
+            line.push_str(" · ");
+            line.push_str(&describe_reading(reading));
+        }
         if let Some(first) = self.first_rank {
             line.push_str(&format!(" · showing {first}–{}", self.last_rank));
         }
-        if summary.partial > 0 {
-            line.push_str(&format!(
-                " ({} with every term, {} with some)",
-                summary.shown - summary.partial,
-                summary.partial
-            ));
-        }
         line.push_str(&format!(" · {:.1} ms", summary.took.as_secs_f64() * 1000.0));
         writeln!(out, "{}", style.paint(DIM, &line))
+    }
+}
+
+/// "8 paragraphs with 学前教育 and 普惠", "3 with a related term", …
+fn describe_reading(reading: &ReadingCount) -> String {
+    let n = reading.total;
+    let paragraphs = format!("{n} paragraph{}", if n == 1 { "" } else { "s" });
+    match reading.kind {
+        MatchKind::Words => format!("{paragraphs} with {}", reading.words.join(" and ")),
+        MatchKind::Related => format!("{paragraphs} with a related term"),
+        MatchKind::Partial => format!("{paragraphs} with some of {}", reading.words.join(", ")),
+        MatchKind::Phrase => paragraphs,
     }
 }
 

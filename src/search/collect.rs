@@ -7,7 +7,7 @@
 //! headings and photo captions have their score scaled down, so that a
 //! heading naming the topic ranks below the paragraphs under it.
 
-use super::columns::{ColumnCache, U64Column};
+use super::columns::{ColumnCache, SegmentColumns, U64Column};
 use crate::corpus::record::{Dimension, Role, ValueKind, Year};
 use crate::index::schema::decode_year;
 use std::cmp::Ordering;
@@ -203,16 +203,121 @@ pub struct SegmentHits {
     file_key: U64Column,
     number: U64Column,
     dup_key: U64Column,
-    facets: Option<SegmentFacets>,
+    facets: Option<FacetCounter>,
 }
 
-struct SegmentFacets {
+/// Counts one segment's hits by dimension.
+pub struct FacetCounter {
     /// Per counted text dimension: the column, counts per term ordinal,
     /// and the count of documents without a value.
     text: Vec<(Dimension, StrColumn, Vec<u64>, u64)>,
     /// Counts by stored year (0 = no year), when years are counted; a
     /// counter per possible year is cheaper than a map lookup per hit.
     years: Option<(U64Column, Vec<u64>)>,
+    dims: Vec<Dimension>,
+}
+
+impl FacetCounter {
+    pub fn new(
+        columns: &SegmentColumns,
+        segment: &SegmentReader,
+        dims: &[Dimension],
+    ) -> tantivy::Result<FacetCounter> {
+        let mut text = Vec::new();
+        for &(dim, ref column) in columns.text_dimensions(segment)? {
+            if dims.contains(&dim) {
+                text.push((dim, column.clone(), vec![0u64; column.num_terms()], 0));
+            }
+        }
+        let years = dims
+            .contains(&Dimension::Year)
+            .then(|| (columns.year.clone(), vec![0; YEAR_SLOTS]));
+        Ok(FacetCounter {
+            text,
+            years,
+            dims: dims.to_vec(),
+        })
+    }
+
+    pub fn count(&mut self, doc: DocId) {
+        for (_, column, counts, none) in &mut self.text {
+            let mut any = false;
+            for ord in column.term_ords(doc) {
+                if let Some(count) = counts.get_mut(ord as usize) {
+                    *count += 1;
+                    any = true;
+                }
+            }
+            if !any {
+                *none += 1;
+            }
+        }
+        if let Some((column, years)) = &mut self.years {
+            let year = (column.get_val(doc) as usize).min(YEAR_SLOTS - 1);
+            years[year] += 1;
+        }
+    }
+
+    pub fn harvest(self) -> FacetCounts {
+        let mut counts = FacetCounts {
+            dims: self.dims,
+            ..FacetCounts::default()
+        };
+        if let Some((_, years)) = self.years {
+            counts.years = years
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(y, c)| (decode_year(y as u64), *c))
+                .collect();
+        }
+        for (dim, column, ords, none) in self.text {
+            let map = counts.text.entry(dim).or_default();
+            if none > 0 {
+                *map.entry(NONE_BUCKET.to_string()).or_insert(0) += none;
+            }
+            // Look the used ordinals up in one sorted pass over the
+            // dictionary (one lookup each would re-scan a block each).
+            // A dictionary read error cannot be returned from harvest;
+            // it would leave the counts short, which the facet tests'
+            // "counts add up to the total" would catch.
+            let used: Vec<u64> = (0..ords.len() as u64)
+                .filter(|&o| ords[o as usize] > 0)
+                .collect();
+            let mut used_counts = used.iter().map(|&o| ords[o as usize]);
+            let _ = column.dictionary().sorted_ords_to_term_cb(&used, |bytes| {
+                if let Some(count) = used_counts.next() {
+                    *map.entry(String::from_utf8_lossy(bytes).into_owned())
+                        .or_insert(0) += count;
+                }
+            });
+        }
+        counts
+    }
+}
+
+/// Facet counts of a given set of documents (hits that were checked one
+/// by one, as with `-w`).
+pub fn facets_of_docs(
+    searcher: &tantivy::Searcher,
+    columns: &ColumnCache,
+    docs: &[DocAddress],
+    dims: &[Dimension],
+) -> tantivy::Result<FacetCounts> {
+    let mut total = FacetCounts {
+        dims: dims.to_vec(),
+        ..FacetCounts::default()
+    };
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let segment_columns = columns.get(segment)?;
+        let mut counter = FacetCounter::new(&segment_columns, segment, dims)?;
+        for doc in docs.iter().filter(|d| d.segment_ord as usize == ord) {
+            counter.count(doc.doc_id);
+        }
+        total.merge(counter.harvest());
+    }
+    total.dims.sort();
+    Ok(total)
 }
 
 impl Collector for HitCollector {
@@ -228,17 +333,7 @@ impl Collector for HitCollector {
         let facets = if self.facets.is_empty() {
             None
         } else {
-            let mut text = Vec::new();
-            for &(dim, ref column) in columns.text_dimensions(segment)? {
-                if self.facets.contains(&dim) {
-                    text.push((dim, column.clone(), vec![0u64; column.num_terms()], 0));
-                }
-            }
-            let years = self
-                .facets
-                .contains(&Dimension::Year)
-                .then(|| (columns.year.clone(), vec![0; YEAR_SLOTS]));
-            Some(SegmentFacets { text, years })
+            Some(FacetCounter::new(&columns, segment, &self.facets)?)
         };
         Ok(SegmentHits {
             segment: segment_ord,
@@ -340,65 +435,17 @@ impl SegmentCollector for SegmentHits {
             }
         }
         if let Some(facets) = &mut self.facets {
-            for (_, column, counts, none) in &mut facets.text {
-                let mut any = false;
-                for ord in column.term_ords(doc) {
-                    if let Some(count) = counts.get_mut(ord as usize) {
-                        *count += 1;
-                        any = true;
-                    }
-                }
-                if !any {
-                    *none += 1;
-                }
-            }
-            if let Some((column, years)) = &mut facets.years {
-                let year = (column.get_val(doc) as usize).min(YEAR_SLOTS - 1);
-                years[year] += 1;
-            }
+            facets.count(doc);
         }
     }
 
     fn harvest(self) -> SegmentFruit {
         let mut top = self.all;
         top.extend(self.heap.into_iter().map(|r| r.0));
-        let facets = self.facets.map(|f| {
-            let mut counts = FacetCounts::default();
-            if let Some((_, years)) = f.years {
-                counts.years = years
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| **c > 0)
-                    .map(|(y, c)| (decode_year(y as u64), *c))
-                    .collect();
-            }
-            for (dim, column, ords, none) in f.text {
-                let map = counts.text.entry(dim).or_default();
-                if none > 0 {
-                    *map.entry(NONE_BUCKET.to_string()).or_insert(0) += none;
-                }
-                // Look the used ordinals up in one sorted pass over the
-                // dictionary (one lookup each would re-scan a block each).
-                // A dictionary read error cannot be returned from harvest;
-                // it would leave the counts short, which the facet tests'
-                // "counts add up to the total" would catch.
-                let used: Vec<u64> = (0..ords.len() as u64)
-                    .filter(|&o| ords[o as usize] > 0)
-                    .collect();
-                let mut used_counts = used.iter().map(|&o| ords[o as usize]);
-                let _ = column.dictionary().sorted_ords_to_term_cb(&used, |bytes| {
-                    if let Some(count) = used_counts.next() {
-                        *map.entry(String::from_utf8_lossy(bytes).into_owned())
-                            .or_insert(0) += count;
-                    }
-                });
-            }
-            counts
-        });
         SegmentFruit {
             total: self.total,
             top,
-            facets,
+            facets: self.facets.map(FacetCounter::harvest),
         }
     }
 }

@@ -8,13 +8,15 @@
 //! point runs through [`Engine::guard`], the one place where a read error
 //! from damaged index files becomes [`Error::IndexDamaged`].
 
-use super::collect::{Candidate, Collected, HitCollector, SortOrder};
+use super::collect::{self, Candidate, Collected, HitCollector, SortOrder, rank_cmp};
 use super::columns::ColumnCache;
 use super::group::{CollectedGroup, GroupCollector};
 use super::plan::Planner;
 use super::prepared::{MatchMode, Query};
+use super::readings;
 use super::results::{
-    Group, GroupBy, Grouped, Hit, MatchKind, SearchOptions, SearchResults, SearchSummary,
+    Group, GroupBy, Grouped, Hit, MatchKind, ReadingCount, SearchOptions, SearchResults,
+    SearchSummary,
 };
 use super::snippet;
 use crate::corpus::Report;
@@ -33,9 +35,9 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 /// Hits whose paragraphs are read together, in storage order.
 const READ_WINDOW: usize = 24576;
 
-/// Score bonus per term a partial hit contains: large enough that more
-/// terms always rank first, whatever the BM25 part.
-const PARTIAL_TERM_BONUS: f32 = 1000.0;
+/// How much closeness of the words can add to a long query's score (a
+/// factor of up to 1 + this).
+const CLOSENESS_WEIGHT: f32 = 0.5;
 
 /// An opened index, ready to answer queries.
 pub struct Engine {
@@ -186,6 +188,7 @@ impl Engine {
             hits,
             terms: summary.terms,
             facets: summary.facets,
+            readings: summary.readings,
             took: summary.took,
         })
     }
@@ -212,6 +215,7 @@ impl Engine {
     ) -> Result<SearchSummary> {
         let started = Instant::now();
         self.check_themes(query)?;
+        self.check_places(query)?;
         let searcher = self.searcher();
         let planner = Planner {
             searcher: &searcher,
@@ -220,44 +224,80 @@ impl Engine {
         let exact = planner.exact(&query.hit_node);
         let wanted = options.limit.map(|l| options.offset.saturating_add(l));
         let ranked = planner.ranked(exact.box_clone(), &query.literals, None);
-        let collected = self.collect_page(
-            &searcher,
-            ranked.as_ref(),
-            wanted,
-            options,
-            options.sort,
-            &options.facets,
-        )?;
-        let total = collected.total;
-        let mut candidates: Vec<(Candidate, bool)> =
-            collected.top.into_iter().map(|c| (c, false)).collect();
-
-        // Fill a short page with partial matches.
-        if query.match_mode == MatchMode::Fill
-            && let Some(partial_node) = query.partial_node()
-            && let Some(wanted) = wanted
-            && (total as usize) < wanted
-        {
-            let partial = BooleanQuery::new(vec![
-                (Occur::Must, planner.exact(&partial_node)),
-                (Occur::MustNot, exact.box_clone()),
-            ]);
-            let ranked = planner.ranked(Box::new(partial), &query.terms, Some(PARTIAL_TERM_BONUS));
-            let fill = self.collect_page(
+        let collected = if query.whole_words {
+            self.whole_word_hits(&searcher, ranked.as_ref(), query, options)?
+        } else {
+            self.collect_page(
                 &searcher,
                 ranked.as_ref(),
-                Some(wanted - total as usize),
+                wanted,
                 options,
-                SortOrder::Score,
-                &[],
-            )?;
-            candidates.extend(fill.top.into_iter().map(|c| (c, true)));
+                options.sort,
+                &options.facets,
+            )?
+        };
+        let total = collected.total;
+        let mut candidates: Vec<(Candidate, MatchKind)> = collected
+            .top
+            .into_iter()
+            .map(|c| (c, MatchKind::Phrase))
+            .collect();
+
+        // Fewer hits than a page (none, with --all): the other readings of
+        // the query fill it, each below the one before.
+        let mut counts = Vec::new();
+        let mut highlight: HashMap<MatchKind, Vec<String>> = HashMap::new();
+        highlight.insert(MatchKind::Phrase, query.literals.clone());
+        let fill = query.match_mode == MatchMode::Fill
+            && !query.whole_words
+            && match wanted {
+                Some(w) => (total as usize) < w,
+                None => total == 0,
+            };
+        if fill {
+            let mut excluded: Vec<Box<dyn TantivyQuery>> = vec![exact.box_clone()];
+            for reading in readings::readings(&planner, query) {
+                if reading.kind == MatchKind::Partial && wanted.is_none() {
+                    continue;
+                }
+                let reading_exact = planner.exact(&reading.node);
+                let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
+                    vec![(Occur::Must, reading_exact.box_clone())];
+                clauses.extend(excluded.iter().map(|e| (Occur::MustNot, e.box_clone())));
+                let matcher = BooleanQuery::new(clauses);
+                let ranked = planner.ranked(Box::new(matcher), &reading.words, None);
+                let need = wanted.map(|w| w.saturating_sub(candidates.len()));
+                // A long query ranks by closeness too: take more than the
+                // page and re-rank them.
+                let long = reading.words.len() >= 3 && reading.kind != MatchKind::Related;
+                let take = need.map(|n| if long { n.saturating_mul(4).max(40) } else { n });
+                let found = self.collect_page(
+                    &searcher,
+                    ranked.as_ref(),
+                    take,
+                    options,
+                    SortOrder::Score,
+                    &[],
+                )?;
+                counts.push(ReadingCount {
+                    kind: reading.kind,
+                    words: reading.words.clone(),
+                    total: found.total,
+                });
+                let mut top = found.top;
+                if long && options.sort == SortOrder::Score {
+                    self.rank_by_closeness(&searcher, &mut top, &reading.words)?;
+                }
+                candidates.extend(top.into_iter().map(|c| (c, reading.kind)));
+                highlight.insert(reading.kind, reading.words);
+                excluded.push(reading_exact);
+            }
         }
 
         // The copies of each shown hit: with every hit collected, they are
         // among the candidates already; for a page, found by key.
         let mut copies_of: HashMap<DocAddress, Vec<DocAddress>> = HashMap::new();
-        let page: Vec<(Candidate, bool)> = if options.collapse {
+        let page: Vec<(Candidate, MatchKind)> = if options.collapse {
             let (page, folded) = collapse(candidates, options.offset, options.limit);
             if options.limit.is_none() {
                 copies_of = folded;
@@ -280,27 +320,23 @@ impl Engine {
         // `search 的 --all`). Memory holds one window, whatever the total.
         let (mut shown, mut partial_shown) = (0, 0);
         for (w, window) in page.chunks(READ_WINDOW).enumerate() {
-            let mut wanted: Vec<DocAddress> = Vec::new();
+            let mut wanted_docs: Vec<DocAddress> = Vec::new();
             for (candidate, _) in window {
-                wanted.push(candidate.doc);
+                wanted_docs.push(candidate.doc);
                 if let Some(copies) = copies_of.get(&candidate.doc) {
-                    wanted.extend(copies);
+                    wanted_docs.extend(copies);
                 }
             }
-            wanted.sort_unstable_by_key(|d| (d.segment_ord, d.doc_id));
-            wanted.dedup();
-            let mut records: HashMap<DocAddress, Record> = HashMap::with_capacity(wanted.len());
-            for doc in wanted {
-                records.insert(doc, self.record(&searcher, doc)?);
-            }
-            for (i, &(candidate, partial)) in window.iter().enumerate() {
+            let mut records = self.records(&searcher, wanted_docs)?;
+            for (i, &(candidate, kind)) in window.iter().enumerate() {
                 let Some(record) = records.remove(&candidate.doc) else {
                     continue;
                 };
+                let literals = highlight.get(&kind).map_or(&query.literals, |l| l);
                 let text = &record.paragraph.text;
-                let snippet = snippet::make_snippet(text, &query.literals, options.snippet_chars);
-                let matched_terms = if partial {
-                    snippet::literals_present(text, &query.terms)
+                let snippet = snippet::make_snippet(text, literals, options.snippet_chars);
+                let matched_terms = if matches!(kind, MatchKind::Partial | MatchKind::Related) {
+                    snippet::literals_present(text, literals)
                         .into_iter()
                         .map(str::to_string)
                         .collect()
@@ -318,15 +354,11 @@ impl Engine {
                         .cmp(&(&b.paragraph.file, b.paragraph.number))
                 });
                 shown += 1;
-                partial_shown += usize::from(partial);
+                partial_shown += usize::from(kind != MatchKind::Phrase);
                 sink(Hit {
                     rank: options.offset + w * READ_WINDOW + i + 1,
                     score: candidate.score,
-                    match_kind: if partial {
-                        MatchKind::Partial
-                    } else {
-                        MatchKind::All
-                    },
+                    match_kind: kind,
                     matched_terms,
                     record,
                     snippet,
@@ -338,10 +370,117 @@ impl Engine {
             total,
             shown,
             partial: partial_shown,
+            readings: counts,
             terms: query.literals.clone(),
             facets: collected.facets,
             took: started.elapsed(),
         })
+    }
+
+    /// Read stored paragraphs in storage order (see `search_unguarded`).
+    fn records(
+        &self,
+        searcher: &Searcher,
+        mut docs: Vec<DocAddress>,
+    ) -> Result<HashMap<DocAddress, Record>> {
+        docs.sort_unstable_by_key(|d| (d.segment_ord, d.doc_id));
+        docs.dedup();
+        let mut records = HashMap::with_capacity(docs.len());
+        for doc in docs {
+            records.insert(doc, self.record(searcher, doc)?);
+        }
+        Ok(records)
+    }
+
+    /// Re-rank candidates by their score and how close together the words
+    /// are in them (see `readings::closeness`).
+    fn rank_by_closeness(
+        &self,
+        searcher: &Searcher,
+        candidates: &mut [Candidate],
+        words: &[String],
+    ) -> Result<()> {
+        let docs = candidates.iter().map(|c| c.doc).collect();
+        let records = self.records(searcher, docs)?;
+        for candidate in candidates.iter_mut() {
+            if let Some(record) = records.get(&candidate.doc) {
+                let text = crate::analysis::normalize::normalize(&record.paragraph.text);
+                candidate.score *= 1.0 + CLOSENESS_WEIGHT * readings::closeness(&text, words);
+            }
+        }
+        candidates.sort_by(|a, b| rank_cmp(a, b, SortOrder::Score));
+        Ok(())
+    }
+
+    /// The hit set of a query whose terms must stand as whole words: every
+    /// paragraph that contains them is read and checked (their count is
+    /// exact; so are the facets, counted over the checked hits).
+    fn whole_word_hits(
+        &self,
+        searcher: &Searcher,
+        ranked: &dyn TantivyQuery,
+        query: &Query,
+        options: &SearchOptions,
+    ) -> Result<Collected> {
+        let all = self.collect(searcher, ranked, &self.collector(usize::MAX, options.sort))?;
+        let mut kept = Vec::new();
+        for window in all.top.chunks(READ_WINDOW) {
+            let records = self.records(searcher, window.iter().map(|c| c.doc).collect())?;
+            for candidate in window {
+                if let Some(record) = records.get(&candidate.doc)
+                    && whole_words_match(query, record)
+                {
+                    kept.push(*candidate);
+                }
+            }
+        }
+        let facets = if options.facets.is_empty() {
+            None
+        } else {
+            let docs: Vec<DocAddress> = kept.iter().map(|c| c.doc).collect();
+            Some(collect::facets_of_docs(
+                searcher,
+                &self.columns,
+                &docs,
+                &options.facets,
+            )?)
+        };
+        Ok(Collected {
+            total: kept.len() as u64,
+            top: kept,
+            facets,
+        })
+    }
+
+    /// Every place a query filters on must be one the gazetteer or the
+    /// index knows (the query layer has resolved short names already).
+    pub(super) fn check_places(&self, query: &Query) -> Result<()> {
+        use crate::corpus::record::Dimension;
+        let searcher = self.searcher();
+        for filter in query.node.filters() {
+            let super::query::Filter::Equals(dim, value) = filter else {
+                continue;
+            };
+            if !matches!(
+                dim,
+                Dimension::County | Dimension::City | Dimension::Province
+            ) {
+                continue;
+            }
+            let Some(field) = self.fields.dimension(*dim) else {
+                continue;
+            };
+            let in_index = searcher
+                .doc_freq(&Term::from_field_text(field, value))
+                .map(|n| n > 0)
+                .unwrap_or(false);
+            if !in_index && !super::places::is_known(*dim, value) {
+                return Err(Error::Invalid(format!(
+                    "no {dim} is called '{value}' (not in the gazetteer, and no report in the index is tagged with it)"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The hit set grouped `by`, groups ordered by their best hit, each
@@ -380,7 +519,7 @@ impl Engine {
                     best: Hit {
                         rank: options.offset + i + 1,
                         score: group.best.score,
-                        match_kind: MatchKind::All,
+                        match_kind: MatchKind::Phrase,
                         matched_terms: Vec::new(),
                         record,
                         snippet,
@@ -487,13 +626,13 @@ impl Engine {
         searcher: &Searcher,
         planner: &Planner,
         query: &Query,
-        page: &[(Candidate, bool)],
+        page: &[(Candidate, MatchKind)],
     ) -> Result<HashMap<DocAddress, Vec<DocAddress>>> {
         let mut out: HashMap<DocAddress, Vec<DocAddress>> = HashMap::new();
         for partial in [false, true] {
             let shown: HashMap<u64, DocAddress> = page
                 .iter()
-                .filter(|(c, p)| *p == partial && c.dup_key != 0)
+                .filter(|(c, k)| (*k != MatchKind::Phrase) == partial && c.dup_key != 0)
                 .map(|(c, _)| (c.dup_key, c.doc))
                 .collect();
             if shown.is_empty() {
@@ -588,11 +727,11 @@ fn distinct_groups(candidates: &[Candidate]) -> usize {
 type Folded = HashMap<DocAddress, Vec<DocAddress>>;
 
 fn collapse(
-    candidates: Vec<(Candidate, bool)>,
+    candidates: Vec<(Candidate, MatchKind)>,
     offset: usize,
     limit: Option<usize>,
-) -> (Vec<(Candidate, bool)>, Folded) {
-    let mut first_of: HashMap<(u64, bool), DocAddress> = HashMap::new();
+) -> (Vec<(Candidate, MatchKind)>, Folded) {
+    let mut first_of: HashMap<(u64, MatchKind), DocAddress> = HashMap::new();
     let mut folded: Folded = HashMap::new();
     let mut kept = Vec::new();
     for (candidate, partial) in candidates {
@@ -608,10 +747,24 @@ fn collapse(
             }
         }
     }
-    let page: Vec<(Candidate, bool)> = kept
+    let page: Vec<(Candidate, MatchKind)> = kept
         .into_iter()
         .skip(offset)
         .take(limit.unwrap_or(usize::MAX))
         .collect();
     (page, folded)
+}
+
+/// Does a paragraph match the query when each term must stand as whole
+/// jieba words (`-w`)? The query's tree is evaluated again, a term counting
+/// only where one of its occurrences starts and ends on word boundaries.
+fn whole_words_match(query: &Query, record: &Record) -> bool {
+    let text = crate::analysis::normalize::normalize(&record.paragraph.text);
+    let whole = |literal: &str| {
+        text.match_indices(literal)
+            .any(|(at, found)| crate::analysis::words::is_word_span(&text, at, at + found.len()))
+    };
+    query
+        .hit_node
+        .matches_with(&whole, &|filter| filter.passes(&record.tags))
 }

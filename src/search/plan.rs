@@ -181,6 +181,72 @@ impl Planner<'_> {
         words
     }
 
+    /// A normalised literal cut into words of the index's vocabulary, as
+    /// jieba would cut it: the cover by vocabulary words with the fewest
+    /// pieces (so the longest words), a character standing alone where no
+    /// word covers it (学前教育普惠 → 学前教育, 普惠). Spaces and punctuation
+    /// separate words and are dropped.
+    pub fn segment(&self, literal: &str) -> Vec<String> {
+        self.segment_with(literal, &|_| false)
+    }
+
+    /// As [`Planner::segment`], with `extra` words counted as vocabulary
+    /// too (question words a corpus may never use, so that they are cut
+    /// out of a question whole).
+    pub fn segment_with(&self, literal: &str, extra: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let is_separator = |c: char| !c.is_alphanumeric();
+        for run in literal.split(is_separator).filter(|r| !r.is_empty()) {
+            let chars: Vec<char> = run.chars().collect();
+            let n = chars.len();
+            let in_vocabulary = |word: &str| {
+                let term = Term::from_field_text(self.fields.text, word);
+                extra(word)
+                    || self
+                        .searcher
+                        .doc_freq(&term)
+                        .map(|d| d > 0)
+                        .unwrap_or(false)
+            };
+            // cost[i]: fewest pieces covering chars[..i]; a lone character
+            // costs more than a word, so words win.
+            let mut cost = vec![u32::MAX; n + 1];
+            let mut from = vec![0usize; n + 1];
+            cost[0] = 0;
+            for end in 1..=n {
+                for start in end.saturating_sub(MAX_WORD_CHARS.max(12))..end {
+                    if cost[start] == u32::MAX {
+                        continue;
+                    }
+                    let len = end - start;
+                    let piece_cost = if len == 1 {
+                        3
+                    } else {
+                        let word: String = chars[start..end].iter().collect();
+                        if !in_vocabulary(&word) {
+                            continue;
+                        }
+                        1
+                    };
+                    if cost[start] + piece_cost < cost[end] {
+                        cost[end] = cost[start] + piece_cost;
+                        from[end] = start;
+                    }
+                }
+            }
+            let mut pieces = Vec::new();
+            let mut end = n;
+            while end > 0 {
+                let start = from[end];
+                pieces.push(chars[start..end].iter().collect::<String>());
+                end = start;
+            }
+            pieces.reverse();
+            out.extend(pieces);
+        }
+        out
+    }
+
     /// The words that score a literal: as search-mode jieba would index
     /// it, its 2- and 3-character words, plus the literal itself when it is
     /// a word (人民代表大会 → 人民, 代表, 大会, 人民代表大会). Longer inner

@@ -5,7 +5,66 @@
 //! before any index is opened, so a bad query fails first.
 
 use super::query::{self, Filter, Node};
+use crate::analysis::synonyms::Synonyms;
 use crate::error::QueryError;
+
+/// Question and function words: a query's words need not include them (谁可以
+/// 成为个体工商户 is about 成为 and 个体工商户).
+pub const STOP_WORDS: &[&str] = &[
+    "谁",
+    "什么",
+    "怎么",
+    "怎样",
+    "怎么样",
+    "如何",
+    "吗",
+    "呢",
+    "吧",
+    "啊",
+    "是否",
+    "是不是",
+    "哪些",
+    "哪个",
+    "哪里",
+    "哪",
+    "为什么",
+    "为何",
+    "多少",
+    "几",
+    "的",
+    "地",
+    "得",
+    "了",
+    "和",
+    "与",
+    "及",
+    "或",
+    "或者",
+    "是",
+    "在",
+    "有",
+    "没有",
+    "可以",
+    "能否",
+    "能不能",
+    "能",
+    "会",
+    "要",
+    "应该",
+    "需要",
+    "请问",
+    "关于",
+    "对于",
+    "一下",
+    "有关",
+    "一个",
+    "哪些方面",
+];
+
+/// Is this a question or function word?
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
 
 /// How many of several terms a hit needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,7 +79,7 @@ pub enum MatchMode {
 }
 
 /// A parsed, validated query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Query {
     /// The query as typed (for display).
     pub text: String,
@@ -40,6 +99,14 @@ pub struct Query {
     pub terms: Vec<String>,
     /// Everything else the top-level AND requires besides `terms`.
     pub rest: Vec<Node>,
+    /// The synonym list for the related reading (none with
+    /// `--no-synonyms`).
+    pub synonyms: Option<std::sync::Arc<Synonyms>>,
+    /// Every term must stand as whole jieba words (`-w`).
+    pub whole_words: bool,
+    /// Hints for a query that may not mean what it says ("not" in lower
+    /// case is a term; did you mean NOT?).
+    pub hints: Vec<String>,
 }
 
 impl Query {
@@ -50,6 +117,15 @@ impl Query {
         match_mode: MatchMode,
     ) -> Result<Query, QueryError> {
         let parsed = query::parse(text)?;
+        let hints = query::lower_case_operators(text)
+            .into_iter()
+            .map(|word| {
+                format!(
+                    "'{word}' is searched for as a word; did you mean {}?",
+                    word.to_ascii_uppercase()
+                )
+            })
+            .collect();
         let node = if filters.is_empty() {
             parsed
         } else {
@@ -75,7 +151,53 @@ impl Query {
             hit_node,
             terms,
             rest,
+            synonyms: None,
+            whole_words: false,
+            hints,
         })
+    }
+
+    /// The same query, with a synonym list for its related reading.
+    pub fn with_synonyms(mut self, synonyms: std::sync::Arc<Synonyms>) -> Query {
+        self.synonyms = Some(synonyms);
+        self
+    }
+
+    /// The same query, requiring whole words.
+    pub fn whole_words(mut self, whole: bool) -> Query {
+        self.whole_words = whole;
+        self
+    }
+
+    /// The top-level AND's literal terms (one or more): what the other
+    /// readings of a query cut into words, relax or replace.
+    pub fn top_literals(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |n: &Node| {
+            if let Node::Literal { text, .. } = n
+                && !out.contains(text)
+            {
+                out.push(text.clone());
+            }
+        };
+        match &self.node {
+            Node::And(nodes) => nodes.iter().for_each(&mut push),
+            other => push(other),
+        }
+        out
+    }
+
+    /// The top-level AND's other parts (filters, groups, exclusions).
+    pub fn top_rest(&self) -> Vec<Node> {
+        match &self.node {
+            Node::And(nodes) => nodes
+                .iter()
+                .filter(|n| !matches!(n, Node::Literal { .. }))
+                .cloned()
+                .collect(),
+            Node::Literal { .. } => Vec::new(),
+            other => vec![other.clone()],
+        }
     }
 
     /// The query as typed with its flag filters, as `field:value`.

@@ -145,7 +145,8 @@ impl Filter {
             ValueKind::Years => YearRange::parse(value).map(Filter::Years),
             ValueKind::Text => {
                 dim.check_value(value)?;
-                Ok(Filter::Equals(dim, value.to_string()))
+                let value = super::places::resolve(dim, value)?;
+                Ok(Filter::Equals(dim, value))
             }
         }
     }
@@ -247,6 +248,21 @@ impl Node {
         }
     }
 
+    /// Does the query match, given what each literal and filter says?
+    pub fn matches_with(
+        &self,
+        literal: &dyn Fn(&str) -> bool,
+        tags: &dyn Fn(&Filter) -> bool,
+    ) -> bool {
+        match self {
+            Node::Literal { text, .. } => literal(text),
+            Node::Filter(filter) => tags(filter),
+            Node::Not(inner) => !inner.matches_with(literal, tags),
+            Node::And(nodes) => nodes.iter().all(|n| n.matches_with(literal, tags)),
+            Node::Or(nodes) => nodes.iter().any(|n| n.matches_with(literal, tags)),
+        }
+    }
+
     /// Does `text` (with these tags) match? The reference semantics, used
     /// by tests to check the index.
     pub fn matches(&self, text: &str, tags: &dyn Fn(&Filter) -> bool) -> bool {
@@ -270,6 +286,17 @@ enum Token {
     And,
     Not,
     Field(String, String),
+}
+
+/// The words of a query that are operators in upper case but were typed in
+/// lower case (`学前教育 not 民办`): they are searched for as words, which is
+/// rarely what was meant.
+pub fn lower_case_operators(query: &str) -> Vec<String> {
+    query
+        .split_whitespace()
+        .filter(|w| matches!(*w, "and" | "or" | "not" | "And" | "Or" | "Not"))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Parse a query string.

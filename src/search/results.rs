@@ -36,14 +36,30 @@ impl Default for SearchOptions {
     }
 }
 
-/// How a hit matches the query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// How a hit matches the query: which reading of it found the hit (see
+/// `search::readings`). Only `phrase` hits are in the hit set that `total`
+/// counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchKind {
-    /// It contains every term: it is in the hit set.
-    All,
-    /// A fill hit: it contains only some of the terms.
+    /// It matches the query as written: every term, as a substring.
+    Phrase,
+    /// It has every word of the terms (学前教育 and 普惠 for 学前教育普惠).
+    Words,
+    /// It matches with a term replaced by a synonym.
+    Related,
+    /// It has some of the words.
     Partial,
+}
+
+/// How many paragraphs a reading of the query found (each exact).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadingCount {
+    #[serde(rename = "match")]
+    pub kind: MatchKind,
+    /// The words it looked for.
+    pub words: Vec<String>,
+    pub total: u64,
 }
 
 /// One result: a paragraph record, with its rank, how it matched, its
@@ -68,8 +84,9 @@ pub struct Hit {
 }
 
 impl Hit {
+    /// Found by a reading other than the query as written.
     pub fn is_partial(&self) -> bool {
-        self.match_kind == MatchKind::Partial
+        self.match_kind != MatchKind::Phrase
     }
 }
 
@@ -107,12 +124,28 @@ pub struct SearchSummary {
     pub total: u64,
     /// Hits handed over.
     pub shown: usize,
-    /// Of which partial (fill) hits.
+    /// Of which found by another reading of the query.
     pub partial: usize,
+    /// The other readings that filled the page, with their counts.
+    pub readings: Vec<ReadingCount>,
     /// The terms searched for (normalised), for display.
     pub terms: Vec<String>,
     pub facets: Option<FacetCounts>,
     pub took: Duration,
+}
+
+impl SearchSummary {
+    /// Paragraphs that match the query or all of its words: what decides
+    /// the exit status (related and partial hits do not count).
+    pub fn matched(&self) -> u64 {
+        self.total
+            + self
+                .readings
+                .iter()
+                .filter(|r| r.kind == MatchKind::Words)
+                .map(|r| r.total)
+                .sum::<u64>()
+    }
 }
 
 /// What a search found.
@@ -124,6 +157,8 @@ pub struct SearchResults {
     /// The terms searched for (normalised), for display.
     pub terms: Vec<String>,
     pub facets: Option<FacetCounts>,
+    /// The other readings that filled the page, with their counts.
+    pub readings: Vec<ReadingCount>,
     pub took: Duration,
 }
 

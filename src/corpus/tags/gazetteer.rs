@@ -15,7 +15,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The derived gazetteer, compiled in.
 pub const DIVISIONS_TSV: &str = include_str!("../../../data/gazetteer/divisions.tsv");
@@ -54,8 +54,11 @@ pub struct Gazetteer {
     /// The distinct texts searched for, and which forms each stands for.
     pub patterns: Vec<String>,
     pub forms: Vec<Vec<Form>>,
-    automaton: AhoCorasick,
+    /// Built on first use: a search that only resolves a place name never
+    /// needs it.
+    automaton: OnceLock<Option<AhoCorasick>>,
     by_name: HashMap<String, Vec<usize>>,
+    by_short: HashMap<String, Vec<usize>>,
 }
 
 /// A place name found in a text.
@@ -207,6 +210,7 @@ impl Gazetteer {
         let mut patterns = Vec::new();
         let mut forms: Vec<Vec<Form>> = Vec::new();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_short: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, division) in divisions.iter().enumerate() {
             by_name.entry(division.name.clone()).or_default().push(i);
             let mut add = |text: String, short: bool| {
@@ -221,25 +225,34 @@ impl Gazetteer {
                 add(division.name.clone(), false);
             }
             if let Some(short) = short_form(division.level, &division.name) {
+                by_short.entry(short.clone()).or_default().push(i);
                 add(short, true);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .expect("gazetteer patterns build an automaton");
         Gazetteer {
             divisions,
             patterns,
             forms,
-            automaton,
+            automaton: OnceLock::new(),
             by_name,
+            by_short,
         }
     }
 
     /// Every place-name occurrence in `text`, overlapping ones included.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        self.automaton
+        // Building the automaton fails only past aho-corasick's size
+        // limits, far beyond a gazetteer's; then nothing is found.
+        let automaton = self.automaton.get_or_init(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&self.patterns)
+                .ok()
+        });
+        let Some(automaton) = automaton else {
+            return Vec::new();
+        };
+        automaton
             .find_overlapping_iter(text)
             .map(|m| Mention {
                 pattern: m.pattern().as_usize(),
@@ -270,6 +283,58 @@ impl Gazetteer {
         self.by_name.get(name).map_or(&[], Vec::as_slice)
     }
 
+    /// Divisions with this short form (青田 → 青田县).
+    pub fn short_named(&self, name: &str) -> &[usize] {
+        self.by_short.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The divisions at `level` a name given by a person may mean: those
+    /// with that full name; else with that short form; else whose full
+    /// name starts with it.
+    pub fn candidates(&self, name: &str, level: Level) -> Vec<usize> {
+        let at_level = |list: &[usize]| -> Vec<usize> {
+            list.iter()
+                .copied()
+                .filter(|&i| self.divisions[i].level == level)
+                .collect()
+        };
+        let full = at_level(self.named(name));
+        if !full.is_empty() {
+            return full;
+        }
+        let short = at_level(self.short_named(name));
+        if !short.is_empty() {
+            return short;
+        }
+        if name.chars().count() < 2 {
+            return Vec::new();
+        }
+        self.divisions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.level == level && d.name.starts_with(name))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// A division's name with the divisions above it: 朝阳区 (长春市, 吉林省).
+    pub fn describe(&self, index: usize) -> String {
+        let mut parents: Vec<&str> = Vec::new();
+        let mut at = self.divisions[index].parent;
+        while let Some(i) = at {
+            let name = self.divisions[i].name.as_str();
+            if !parents.contains(&name) {
+                parents.push(name);
+            }
+            at = self.divisions[i].parent;
+        }
+        if parents.is_empty() {
+            self.divisions[index].name.clone()
+        } else {
+            format!("{} ({})", self.divisions[index].name, parents.join(", "))
+        }
+    }
+
     /// Resolve a place name given in a manifest or a filter (full or short
     /// form) at a level, within an optional parent; `None` unless exactly
     /// one division fits.
@@ -282,13 +347,10 @@ impl Gazetteer {
             .collect();
         if found.is_empty() {
             found = self
-                .divisions
+                .short_named(name)
                 .iter()
-                .enumerate()
-                .filter(|(_, d)| {
-                    d.level == level && short_form(level, &d.name).as_deref() == Some(name)
-                })
-                .map(|(i, _)| i)
+                .copied()
+                .filter(|&i| self.divisions[i].level == level)
                 .collect();
         }
         if let Some(parent) = within {

@@ -1,0 +1,216 @@
+//! The other readings of a query, for when it finds fewer paragraphs than
+//! a page: what the user more likely meant, each filling the page below the
+//! one before, each with its own exact count.
+//!
+//! * **words**: each term cut into the words of the index's vocabulary,
+//!   question and function words dropped, every word required —
+//!   学前教育普惠 is read as 学前教育 AND 普惠, 谁可以成为个体工商户 as 成为 AND
+//!   个体工商户;
+//! * **related**: each word or one of its synonyms (学前教育 OR 幼儿园 …);
+//! * **partial**: any of the words.
+//!
+//! A reading's hits exclude those of every reading above it (and of the
+//! query itself), so no paragraph is shown twice and the counts add up.
+//! Hits rank by BM25 over the reading's words; when a query has three
+//! words or more, words close together rank higher too (a long query is
+//! ranked by how well a paragraph matches it, not by how many of its words
+//! it has).
+
+use super::plan::Planner;
+use super::prepared::{Query, is_stop_word};
+use super::query::Node;
+use super::results::MatchKind;
+
+/// One reading of a query.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub kind: MatchKind,
+    /// What its hits match (before those of the readings above are taken
+    /// out).
+    pub node: Node,
+    /// The words that rank and highlight its hits.
+    pub words: Vec<String>,
+}
+
+fn literal(text: &str) -> Node {
+    Node::Literal {
+        text: text.to_string(),
+        position: 0,
+    }
+}
+
+fn and(mut nodes: Vec<Node>) -> Node {
+    if nodes.len() == 1 {
+        nodes.pop().unwrap_or_else(|| literal(""))
+    } else {
+        Node::And(nodes)
+    }
+}
+
+/// The content words of a term: its vocabulary words without question and
+/// function words or punctuation. Characters no vocabulary word covers are
+/// kept together as they stand (量子计算机, with 量子 unknown to the index, is
+/// 量子 and 计算机, not 计算机 alone), so a reading never asks for less than
+/// the term says. The term itself when nothing is left.
+pub fn content_words(planner: &Planner, term: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut loose = String::new();
+    let push = |word: String, words: &mut Vec<String>| {
+        if !word.is_empty() && !words.contains(&word) {
+            words.push(word);
+        }
+    };
+    for word in planner.segment_with(term, &is_stop_word) {
+        if is_stop_word(&word) || !word.chars().any(char::is_alphanumeric) {
+            push(std::mem::take(&mut loose), &mut words);
+        } else if word.chars().count() == 1 {
+            loose.push_str(&word);
+        } else {
+            push(std::mem::take(&mut loose), &mut words);
+            push(word, &mut words);
+        }
+    }
+    push(loose, &mut words);
+    if words.is_empty() {
+        words.push(term.to_string());
+    }
+    words
+}
+
+/// The readings of a query beyond its literal one, in the order they fill
+/// a page.
+pub fn readings(planner: &Planner, query: &Query) -> Vec<Reading> {
+    let terms = query.top_literals();
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let rest = query.top_rest();
+    let cut: Vec<Vec<String>> = terms.iter().map(|t| content_words(planner, t)).collect();
+    let mut all_words: Vec<String> = Vec::new();
+    for word in cut.iter().flatten() {
+        if !all_words.contains(word) {
+            all_words.push(word.clone());
+        }
+    }
+    let mut out = Vec::new();
+    if cut
+        .iter()
+        .zip(&terms)
+        .any(|(words, term)| words != std::slice::from_ref(term))
+    {
+        let mut nodes: Vec<Node> = all_words.iter().map(|w| literal(w)).collect();
+        nodes.extend(rest.iter().cloned());
+        out.push(Reading {
+            kind: MatchKind::Words,
+            node: and(nodes),
+            words: all_words.clone(),
+        });
+    }
+    if let Some(synonyms) = &query.synonyms {
+        let mut words = all_words.clone();
+        let mut any_related = false;
+        let mut nodes: Vec<Node> = all_words
+            .iter()
+            .map(|word| {
+                let related = synonyms.of(word);
+                if related.is_empty() {
+                    return literal(word);
+                }
+                any_related = true;
+                words.extend(related.iter().cloned());
+                let mut any = vec![literal(word)];
+                any.extend(related.iter().map(|r| literal(r)));
+                Node::Or(any)
+            })
+            .collect();
+        if any_related {
+            nodes.extend(rest.iter().cloned());
+            out.push(Reading {
+                kind: MatchKind::Related,
+                node: and(nodes),
+                words,
+            });
+        }
+    }
+    if all_words.len() >= 2 {
+        let mut nodes = vec![Node::Or(all_words.iter().map(|w| literal(w)).collect())];
+        nodes.extend(rest.iter().cloned());
+        out.push(Reading {
+            kind: MatchKind::Partial,
+            node: and(nodes),
+            words: all_words,
+        });
+    }
+    out
+}
+
+/// How close together the words are in a normalised text: the distinct
+/// words found, as a share of all of them, times how tightly they sit
+/// (their total length over the span of the shortest stretch holding one
+/// of each found). 1.0: every word, side by side.
+pub fn closeness(text: &str, words: &[String]) -> f32 {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spots: Vec<(usize, usize)> = Vec::new(); // (start, word)
+    let mut lengths = vec![0usize; words.len()];
+    for (w, word) in words.iter().enumerate() {
+        let needle: Vec<char> = word.chars().collect();
+        lengths[w] = needle.len();
+        if needle.is_empty() || needle.len() > chars.len() {
+            continue;
+        }
+        for start in 0..=chars.len() - needle.len() {
+            if chars[start..start + needle.len()] == needle[..] {
+                spots.push((start, w));
+            }
+        }
+    }
+    if spots.is_empty() {
+        return 0.0;
+    }
+    spots.sort_unstable();
+    let found: std::collections::BTreeSet<usize> = spots.iter().map(|s| s.1).collect();
+    let wanted = found.len();
+    // The shortest stretch holding one of each found word.
+    let mut count = vec![0usize; words.len()];
+    let (mut distinct, mut left, mut best) = (0, 0, usize::MAX);
+    for right in 0..spots.len() {
+        let w = spots[right].1;
+        count[w] += 1;
+        if count[w] == 1 {
+            distinct += 1;
+        }
+        while distinct == wanted {
+            let (start, lw) = spots[left];
+            let end = spots[right].0 + lengths[w];
+            best = best.min(end.saturating_sub(start).max(1));
+            count[lw] -= 1;
+            if count[lw] == 0 {
+                distinct -= 1;
+            }
+            left += 1;
+        }
+    }
+    let total: usize = found.iter().map(|&w| lengths[w]).sum();
+    let tightness = (total as f32 / best.max(1) as f32).min(1.0);
+    (wanted as f32 / words.len() as f32) * tightness
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn words_side_by_side_are_closest() {
+        let w = words(&["学前教育", "普惠"]);
+        assert_eq!(closeness("学前教育普惠发展", &w), 1.0);
+        let apart = closeness(&format!("学前教育{}普惠", "甲".repeat(40)), &w);
+        assert!(apart > 0.0 && apart < 0.2, "{apart}");
+        let one = closeness("只有学前教育", &w);
+        assert!((one - 0.5).abs() < 1e-6, "{one}");
+        assert_eq!(closeness("无关", &w), 0.0);
+    }
+}
