@@ -202,7 +202,7 @@ impl<'w> HitPrinter<'w> {
         } else {
             paragraphs_match(summary.total)
         };
-        for reading in summary.readings.iter().filter(|r| r.total > 0) {
+        for reading in summary.readings.iter().filter(|r| r.total != Some(0)) {
             line.push_str(" · ");
             line.push_str(&describe_reading(reading));
         }
@@ -216,8 +216,10 @@ impl<'w> HitPrinter<'w> {
 
 /// "8 paragraphs with 学前教育 and 普惠", "3 with a related term", …
 fn describe_reading(reading: &ReadingCount) -> String {
-    let n = reading.total;
-    let paragraphs = format!("{n} paragraph{}", if n == 1 { "" } else { "s" });
+    let paragraphs = match reading.total {
+        Some(n) => format!("{n} paragraph{}", if n == 1 { "" } else { "s" }),
+        None => "more".to_string(),
+    };
     match reading.kind {
         MatchKind::Words => format!("{paragraphs} with {}", reading.words.join(" and ")),
         MatchKind::Related => format!("{paragraphs} with a related term"),

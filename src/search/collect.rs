@@ -20,6 +20,15 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 /// Score multiplier for bare headings and captions.
 const CONTEXT_WEIGHT: f32 = 0.3;
 
+/// A paragraph's score as it ranks: bare headings and captions count for
+/// less than the paragraphs under them.
+pub fn weigh(score: Score, role: Role) -> Score {
+    match role {
+        Role::Body => score,
+        Role::Heading | Role::Caption => score * CONTEXT_WEIGHT,
+    }
+}
+
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortOrder {
@@ -411,10 +420,7 @@ impl SegmentCollector for SegmentHits {
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
         if self.wants(score) {
-            let score = match Role::from_code(self.role.get_val(doc)) {
-                Role::Body => score,
-                Role::Heading | Role::Caption => score * CONTEXT_WEIGHT,
-            };
+            let score = weigh(score, Role::from_code(self.role.get_val(doc)));
             let candidate = Candidate {
                 score,
                 year: decode_year(self.year.get_val(doc)),

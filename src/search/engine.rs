@@ -20,7 +20,7 @@ use super::results::{
 };
 use super::snippet;
 use crate::corpus::Report;
-use crate::corpus::record::Record;
+use crate::corpus::record::{Record, Role};
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex, document};
@@ -260,17 +260,33 @@ impl Engine {
                 if reading.kind == MatchKind::Partial && wanted.is_none() {
                     continue;
                 }
+                let need = wanted.map(|w| w.saturating_sub(candidates.len()));
+                if reading.kind == MatchKind::Partial {
+                    let mut check: Vec<(Occur, Box<dyn TantivyQuery>)> =
+                        vec![(Occur::Must, planner.exact(&reading.node))];
+                    check.extend(excluded.iter().map(|e| (Occur::MustNot, e.box_clone())));
+                    let check = BooleanQuery::new(check);
+                    let top =
+                        self.partial_reading(&searcher, &reading, &check, need.unwrap_or(0))?;
+                    counts.push(ReadingCount {
+                        kind: reading.kind,
+                        words: reading.words.clone(),
+                        total: None,
+                    });
+                    candidates.extend(top.into_iter().map(|c| (c, reading.kind)));
+                    highlight.insert(reading.kind, reading.words);
+                    continue;
+                }
                 let reading_exact = planner.exact(&reading.node);
                 let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
                     vec![(Occur::Must, reading_exact.box_clone())];
                 clauses.extend(excluded.iter().map(|e| (Occur::MustNot, e.box_clone())));
                 let matcher = BooleanQuery::new(clauses);
                 let ranked = planner.ranked(Box::new(matcher), &reading.words, None);
-                let need = wanted.map(|w| w.saturating_sub(candidates.len()));
                 // A long query ranks by closeness too: take more than the
                 // page and re-rank them.
                 let long = reading.words.len() >= 3 && reading.kind != MatchKind::Related;
-                let take = need.map(|n| if long { n.saturating_mul(4).max(40) } else { n });
+                let take = need.map(|n| if long { n.saturating_mul(2) + 4 } else { n });
                 let found = self.collect_page(
                     &searcher,
                     ranked.as_ref(),
@@ -282,7 +298,7 @@ impl Engine {
                 counts.push(ReadingCount {
                     kind: reading.kind,
                     words: reading.words.clone(),
-                    total: found.total,
+                    total: Some(found.total),
                 });
                 let mut top = found.top;
                 if long && options.sort == SortOrder::Score {
@@ -390,6 +406,64 @@ impl Engine {
             records.insert(doc, self.record(searcher, doc)?);
         }
         Ok(records)
+    }
+
+    /// The partial reading's best `need` hits (and some more for copies):
+    /// ranked by BM25 over the words' jieba terms with tantivy's top-k
+    /// pruning; each candidate is kept only if the reading's exact query
+    /// matches it and no reading above does (checked against the index,
+    /// not by reading the paragraph).
+    fn partial_reading(
+        &self,
+        searcher: &Searcher,
+        reading: &readings::Reading,
+        check: &dyn TantivyQuery,
+        need: usize,
+    ) -> Result<Vec<Candidate>> {
+        if need == 0 {
+            return Ok(Vec::new());
+        }
+        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = reading
+            .words
+            .iter()
+            .map(|w| {
+                let term = Term::from_field_text(self.fields.text, w);
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                        as Box<dyn TantivyQuery>,
+                )
+            })
+            .collect();
+        // More than the page: some are taken out by the check, some fold
+        // into others as copies.
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &tantivy::collector::TopDocs::with_limit(need.saturating_mul(3) + 10).order_by_score(),
+        )?;
+        let docs: Vec<DocAddress> = top.iter().map(|(_, d)| *d).collect();
+        let kept = matching(searcher, check, &docs)?;
+        let mut out = Vec::new();
+        for ((score, doc), keep) in top.into_iter().zip(kept) {
+            if !keep {
+                continue;
+            }
+            let segment = searcher.segment_reader(doc.segment_ord);
+            let c = self.columns.get(segment)?;
+            out.push(Candidate {
+                score: collect::weigh(score, Role::from_code(c.role.get_val(doc.doc_id))),
+                year: crate::index::schema::decode_year(c.year.get_val(doc.doc_id)),
+                file_key: c.file_key.get_val(doc.doc_id),
+                number: c.number.get_val(doc.doc_id),
+                dup_key: c.dup_key.get_val(doc.doc_id),
+                doc,
+            });
+        }
+        out.sort_by(|a, b| rank_cmp(a, b, SortOrder::Score));
+        if reading.words.len() >= 3 {
+            self.rank_by_closeness(searcher, &mut out, &reading.words)?;
+        }
+        Ok(out)
     }
 
     /// Re-rank candidates by their score and how close together the words
@@ -753,6 +827,37 @@ fn collapse(
         .take(limit.unwrap_or(usize::MAX))
         .collect();
     (page, folded)
+}
+
+/// Which of `docs` (any order) a query matches, checked against the index
+/// one segment at a time, by seeking its scorer.
+fn matching(
+    searcher: &Searcher,
+    query: &dyn TantivyQuery,
+    docs: &[DocAddress],
+) -> Result<Vec<bool>> {
+    use tantivy::DocSet;
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| (docs[i].segment_ord, docs[i].doc_id));
+    let mut out = vec![false; docs.len()];
+    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for i in order {
+        let doc = docs[i];
+        if current.as_ref().is_none_or(|(s, _)| *s != doc.segment_ord) {
+            let segment = searcher.segment_reader(doc.segment_ord);
+            current = Some((doc.segment_ord, weight.scorer(segment, 1.0)?));
+        }
+        if let Some((_, scorer)) = current.as_mut() {
+            if scorer.doc() < doc.doc_id {
+                scorer.seek(doc.doc_id);
+            }
+            out[i] = scorer.doc() == doc.doc_id;
+        }
+    }
+    Ok(out)
 }
 
 /// Does a paragraph match the query when each term must stand as whole

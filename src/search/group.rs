@@ -7,7 +7,7 @@
 //! end), never from the stored paragraph. Memory grows with the number of
 //! groups, not of hits.
 
-use super::collect::{Candidate, NONE_BUCKET, SortOrder, rank_cmp};
+use super::collect::{Candidate, NONE_BUCKET, SortOrder, rank_cmp, weigh};
 use super::columns::{ColumnCache, SegmentColumns, U64Column};
 use super::results::GroupBy;
 use crate::corpus::record::{Role, ValueKind};
@@ -17,9 +17,6 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
-
-/// Score multiplier for bare headings and captions (as in ranking).
-const CONTEXT_WEIGHT: f32 = 0.3;
 
 /// A group as collected: its value, its count, its best candidate.
 #[derive(Debug, Clone)]
@@ -116,10 +113,7 @@ impl SegmentCollector for SegmentGroups {
             KeySource::Year(column) => column.get_val(doc),
         };
         let c = &self.columns;
-        let score = match Role::from_code(c.role.get_val(doc)) {
-            Role::Body => score,
-            Role::Heading | Role::Caption => score * CONTEXT_WEIGHT,
-        };
+        let score = weigh(score, Role::from_code(c.role.get_val(doc)));
         let candidate = Candidate {
             score,
             year: decode_year(c.year.get_val(doc)),

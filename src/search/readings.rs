@@ -11,6 +11,10 @@
 //!
 //! A reading's hits exclude those of every reading above it (and of the
 //! query itself), so no paragraph is shown twice and the counts add up.
+//! The words and related readings are counted exactly; the partial reading
+//! — any of the words, often most of the corpus — only fills the page: it
+//! is ranked over the jieba words with tantivy's top-k pruning and its
+//! candidates checked one by one, not counted.
 //! Hits rank by BM25 over the reading's words; when a query has three
 //! words or more, words close together rank higher too (a long query is
 //! ranked by how well a paragraph matches it, not by how many of its words
@@ -132,13 +136,19 @@ pub fn readings(planner: &Planner, query: &Query) -> Vec<Reading> {
             });
         }
     }
-    if all_words.len() >= 2 {
-        let mut nodes = vec![Node::Or(all_words.iter().map(|w| literal(w)).collect())];
+    // A lone character says too little to fill a page with.
+    let partial_words: Vec<String> = all_words
+        .iter()
+        .filter(|w| w.chars().count() >= 2)
+        .cloned()
+        .collect();
+    if partial_words.len() >= 2 {
+        let mut nodes = vec![Node::Or(partial_words.iter().map(|w| literal(w)).collect())];
         nodes.extend(rest.iter().cloned());
         out.push(Reading {
             kind: MatchKind::Partial,
             node: and(nodes),
-            words: all_words,
+            words: partial_words,
         });
     }
     out

@@ -52,14 +52,16 @@ pub enum MatchKind {
     Partial,
 }
 
-/// How many paragraphs a reading of the query found (each exact).
+/// How many paragraphs a reading of the query found: exact, or `None` for
+/// the partial reading, which only fills a page (counting "any of the
+/// words" would cost more than the search).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReadingCount {
     #[serde(rename = "match")]
     pub kind: MatchKind,
     /// The words it looked for.
     pub words: Vec<String>,
-    pub total: u64,
+    pub total: Option<u64>,
 }
 
 /// One result: a paragraph record, with its rank, how it matched, its
@@ -143,7 +145,7 @@ impl SearchSummary {
                 .readings
                 .iter()
                 .filter(|r| r.kind == MatchKind::Words)
-                .map(|r| r.total)
+                .filter_map(|r| r.total)
                 .sum::<u64>()
     }
 }
