@@ -285,7 +285,7 @@ fn whole_words_do_not_match_inside_other_words() {
     let ws = Workspace::new();
     ws.write(
         "r.txt",
-        "全力推进县中崛起,县中办学质量提升。\n县中医院完成改造。\n脱贫县中有三所学校。\n",
+        "全力推进县中崛起,县中办学质量提升。\n县中医院完成改造。\n脱贫县中有三所学校。\n深入实施“县中崛起”计划。\n",
     );
     ws.build();
     let run = |args: &[&str]| {
@@ -293,7 +293,7 @@ fn whole_words_do_not_match_inside_other_words() {
         json_lines(&output.stdout)
     };
     let loose = run(&["县中", "--all"]);
-    assert_eq!(loose.last().unwrap()["total"], 3);
+    assert_eq!(loose.last().unwrap()["total"], 4);
     let whole = run(&["县中", "-w", "--all", "--facets"]);
     let texts: Vec<&str> = whole
         .iter()
@@ -305,6 +305,8 @@ fn whole_words_do_not_match_inside_other_words() {
         "{texts:?}"
     );
     assert!(texts.iter().all(|t| !t.contains("县中医院")), "{texts:?}");
+    // 县中 is indexed inside 县中崛起, as jieba's search mode cuts it.
+    assert!(texts.contains(&"深入实施“县中崛起”计划。"), "{texts:?}");
     let total = whole.last().unwrap()["total"].as_u64().unwrap();
     assert_eq!(total as usize, texts.len(), "an exact count");
     let facets = whole.iter().find(|l| l["type"] == "facets").unwrap();
@@ -315,4 +317,66 @@ fn whole_words_do_not_match_inside_other_words() {
         .map(|v| v.as_u64().unwrap())
         .sum();
     assert_eq!(counted, total, "facets count the whole-word hits");
+}
+
+#[test]
+fn a_place_named_in_the_query_is_met_by_that_places_reports() {
+    let engine = seed_engine();
+    // 青田学前教育 is in no report; 青田县's paragraphs on 学前教育 seldom
+    // repeat the county's name, and the words reading finds them by tag.
+    let q = query("青田学前教育", MatchMode::Fill);
+    let results = page(&engine, &q, 50);
+    let words = results
+        .readings
+        .iter()
+        .find(|r| r.kind == MatchKind::Words)
+        .expect("a words reading");
+    let by_flag = page(
+        &engine,
+        &query("学前教育 county:青田县", MatchMode::Fill),
+        50,
+    );
+    assert_eq!(words.total, Some(by_flag.total));
+    assert!(by_flag.total > 0);
+    let word_hits: Vec<_> = results
+        .hits
+        .iter()
+        .filter(|h| h.match_kind == MatchKind::Words)
+        .collect();
+    assert!(!word_hits.is_empty());
+    assert!(
+        word_hits
+            .iter()
+            .all(|h| h.record.tags.place.county.as_deref() == Some("青田县"))
+    );
+    assert!(
+        word_hits
+            .iter()
+            .any(|h| !h.record.paragraph.text.contains("青田")),
+        "found by the tag, not the text"
+    );
+
+    // In the partial reading, the named place's paragraphs come first.
+    let q = query("靖宇县十三五期间学前教育投入了多少钱", MatchMode::Fill);
+    let results = page(&engine, &q, 5);
+    assert!(!results.hits.is_empty());
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|h| h.record.tags.place.county.as_deref() == Some("靖宇县")),
+        "{:?}",
+        results
+            .hits
+            .iter()
+            .map(|h| &h.record.tags.place.county)
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        results
+            .hits
+            .iter()
+            .any(|h| h.record.paragraph.text.contains("学前教育累计投入资金")),
+        "the paragraph that answers the question"
+    );
 }

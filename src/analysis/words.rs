@@ -249,6 +249,29 @@ pub fn is_word_span_with(text: &str, start: usize, end: usize, suffixes: &[&str]
     starts_ok && ends_ok
 }
 
+/// Does `text[start..end]` stand as one of the words the index holds for
+/// the text: a jieba word, or a shorter dictionary word that search mode
+/// indexes inside a longer one (县中 inside 县中崛起, but not in 县中医院,
+/// which segments 县 / 中医院)? `-w` matches as the paragraphs were indexed.
+pub fn is_indexed_word_span(text: &str, start: usize, end: usize) -> bool {
+    const CONTEXT: usize = 12;
+    let window_start = text[..start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT - 1)
+        .map_or(0, |(i, _)| i);
+    let window_end = text[end..]
+        .char_indices()
+        .nth(CONTEXT)
+        .map_or(text.len(), |(i, _)| end + i);
+    let window = &text[window_start..window_end];
+    let (rel_start, rel_end) = (start - window_start, end - window_start);
+    let (_, spans) = segment_spans(&JIEBA, window);
+    spans
+        .iter()
+        .any(|s| s.offset_from as usize == rel_start && s.offset_to as usize == rel_end)
+}
+
 /// A word's entry in jieba's dictionary: (frequency, part-of-speech tag).
 pub fn dictionary_entry(word: &str) -> Option<(usize, String)> {
     if !JIEBA.has_word(word) {
@@ -298,6 +321,21 @@ pub fn pretokenize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indexed_word_spans_include_sub_words_but_not_cross_word_strings() {
+        let text = "推进县中崛起计划,县中医院改造。";
+        let at = |needle: &str, nth: usize| text.match_indices(needle).nth(nth).unwrap().0;
+        let first = at("县中", 0);
+        assert!(is_indexed_word_span(text, first, first + "县中".len()));
+        let hospital = at("县中", 1);
+        assert!(!is_indexed_word_span(
+            text,
+            hospital,
+            hospital + "县中".len()
+        ));
+        assert!(!is_word_span(text, hospital, hospital + "县中".len()));
+    }
 
     fn words(text: &str) -> Vec<(String, usize, &str)> {
         segment_default(text)

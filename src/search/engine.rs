@@ -28,7 +28,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 
@@ -412,7 +414,9 @@ impl Engine {
     /// ranked by BM25 over the words' jieba terms with tantivy's top-k
     /// pruning; each candidate is kept only if the reading's exact query
     /// matches it and no reading above does (checked against the index,
-    /// not by reading the paragraph).
+    /// not by reading the paragraph). When the query names a place, that
+    /// place's paragraphs with some of the words come first: the user said
+    /// whose reports they meant.
     fn partial_reading(
         &self,
         searcher: &Searcher,
@@ -423,45 +427,102 @@ impl Engine {
         if need == 0 {
             return Ok(Vec::new());
         }
-        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = reading
-            .words
+        // Each word with the shorter words jieba indexes inside it (县中崛起:
+        // 县中, 崛起), as the paragraphs were indexed.
+        let planner = Planner {
+            searcher,
+            fields: &self.fields,
+        };
+        let mut terms: Vec<String> = Vec::new();
+        for word in &reading.words {
+            for term in planner.scoring_words(word) {
+                if !terms.contains(&term) {
+                    terms.push(term);
+                }
+            }
+        }
+        let any_word = || -> Box<dyn TantivyQuery> {
+            Box::new(BooleanQuery::new(
+                terms
+                    .iter()
+                    .map(|w| {
+                        let term = Term::from_field_text(self.fields.text, w);
+                        (
+                            Occur::Should,
+                            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                                as Box<dyn TantivyQuery>,
+                        )
+                    })
+                    .collect(),
+            ))
+        };
+        let place_clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = reading
+            .places
             .iter()
-            .map(|w| {
-                let term = Term::from_field_text(self.fields.text, w);
-                (
+            .filter_map(|place| {
+                let super::query::Filter::Equals(dim, value) = place else {
+                    return None;
+                };
+                let field = self.fields.dimension(*dim)?;
+                let term = Term::from_field_text(field, value);
+                Some((
                     Occur::Should,
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
                         as Box<dyn TantivyQuery>,
-                )
+                ))
             })
             .collect();
         // More than the page: some are taken out by the check, some fold
         // into others as copies.
-        let top = searcher.search(
-            &BooleanQuery::new(clauses),
-            &tantivy::collector::TopDocs::with_limit(need.saturating_mul(3) + 10).order_by_score(),
-        )?;
-        let docs: Vec<DocAddress> = top.iter().map(|(_, d)| *d).collect();
-        let kept = matching(searcher, check, &docs)?;
-        let mut out = Vec::new();
-        for ((score, doc), keep) in top.into_iter().zip(kept) {
-            if !keep {
-                continue;
-            }
-            let segment = searcher.segment_reader(doc.segment_ord);
-            let c = self.columns.get(segment)?;
-            out.push(Candidate {
-                score: collect::weigh(score, Role::from_code(c.role.get_val(doc.doc_id))),
-                year: crate::index::schema::decode_year(c.year.get_val(doc.doc_id)),
-                file_key: c.file_key.get_val(doc.doc_id),
-                number: c.number.get_val(doc.doc_id),
-                dup_key: c.dup_key.get_val(doc.doc_id),
-                doc,
-            });
+        let limit = need.saturating_mul(3) + 10;
+        let mut passes: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        if !place_clauses.is_empty() {
+            let in_place: Box<dyn TantivyQuery> = Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(place_clauses)),
+                0.0,
+            ));
+            passes.push(Box::new(BooleanQuery::new(vec![
+                (Occur::Must, in_place),
+                (Occur::Must, any_word()),
+            ])));
         }
-        out.sort_by(|a, b| rank_cmp(a, b, SortOrder::Score));
-        if reading.words.len() >= 3 {
-            self.rank_by_closeness(searcher, &mut out, &reading.words)?;
+        passes.push(any_word());
+        let mut out: Vec<Candidate> = Vec::new();
+        let mut seen: HashSet<DocAddress> = HashSet::new();
+        for pass in passes {
+            let top = searcher.search(
+                pass.as_ref(),
+                &tantivy::collector::TopDocs::with_limit(limit).order_by_score(),
+            )?;
+            let top: Vec<(f32, DocAddress)> =
+                top.into_iter().filter(|(_, d)| !seen.contains(d)).collect();
+            let docs: Vec<DocAddress> = top.iter().map(|(_, d)| *d).collect();
+            let kept = matching(searcher, check, &docs)?;
+            let mut found = Vec::new();
+            for ((score, doc), keep) in top.into_iter().zip(kept) {
+                if !keep {
+                    continue;
+                }
+                seen.insert(doc);
+                let segment = searcher.segment_reader(doc.segment_ord);
+                let c = self.columns.get(segment)?;
+                found.push(Candidate {
+                    score: collect::weigh(score, Role::from_code(c.role.get_val(doc.doc_id))),
+                    year: crate::index::schema::decode_year(c.year.get_val(doc.doc_id)),
+                    file_key: c.file_key.get_val(doc.doc_id),
+                    number: c.number.get_val(doc.doc_id),
+                    dup_key: c.dup_key.get_val(doc.doc_id),
+                    doc,
+                });
+            }
+            found.sort_by(|a, b| rank_cmp(a, b, SortOrder::Score));
+            if reading.words.len() >= 3 {
+                self.rank_by_closeness(searcher, &mut found, &reading.words)?;
+            }
+            out.extend(found);
+            if out.len() >= limit {
+                break;
+            }
         }
         Ok(out)
     }
@@ -862,12 +923,16 @@ fn matching(
 
 /// Does a paragraph match the query when each term must stand as whole
 /// jieba words (`-w`)? The query's tree is evaluated again, a term counting
-/// only where one of its occurrences starts and ends on word boundaries.
+/// only where one of its occurrences starts and ends on word boundaries or
+/// is a word the index holds inside a longer one (县中 in 县中崛起).
 fn whole_words_match(query: &Query, record: &Record) -> bool {
     let text = crate::analysis::normalize::normalize(&record.paragraph.text);
     let whole = |literal: &str| {
-        text.match_indices(literal)
-            .any(|(at, found)| crate::analysis::words::is_word_span(&text, at, at + found.len()))
+        text.match_indices(literal).any(|(at, found)| {
+            let end = at + found.len();
+            crate::analysis::words::is_word_span(&text, at, end)
+                || crate::analysis::words::is_indexed_word_span(&text, at, end)
+        })
     };
     query
         .hit_node

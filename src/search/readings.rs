@@ -9,6 +9,11 @@
 //! * **related**: each word or one of its synonyms (学前教育 OR 幼儿园 …);
 //! * **partial**: any of the words.
 //!
+//! A word that names a place the index has reports of (靖宇县, or 靖宇 when
+//! that short name is one county's) is also satisfied by the paragraphs
+//! tagged with that place: 靖宇县十三五期间学前教育投入 asks about 靖宇县's
+//! reports, whose paragraphs seldom repeat the county's name.
+//!
 //! A reading's hits exclude those of every reading above it (and of the
 //! query itself), so no paragraph is shown twice and the counts add up.
 //! The words and related readings are counted exactly; the partial reading
@@ -22,8 +27,9 @@
 
 use super::plan::Planner;
 use super::prepared::{Query, is_stop_word};
-use super::query::Node;
+use super::query::{Filter, Node};
 use super::results::MatchKind;
+use crate::corpus::record::Dimension;
 
 /// One reading of a query.
 #[derive(Debug, Clone)]
@@ -34,6 +40,9 @@ pub struct Reading {
     pub node: Node,
     /// The words that rank and highlight its hits.
     pub words: Vec<String>,
+    /// The places its words name, which rank their reports' paragraphs
+    /// higher.
+    pub places: Vec<Filter>,
 }
 
 fn literal(text: &str) -> Node {
@@ -48,6 +57,80 @@ fn and(mut nodes: Vec<Node>) -> Node {
         nodes.pop().unwrap_or_else(|| literal(""))
     } else {
         Node::And(nodes)
+    }
+}
+
+/// What may follow a short place name to make the full one (青田 → 青田县,
+/// 广西 → 广西壮族自治区).
+const PLACE_SUFFIXES: &[&str] = &[
+    "县",
+    "区",
+    "市",
+    "旗",
+    "省",
+    "盟",
+    "自治县",
+    "自治旗",
+    "自治州",
+    "自治区",
+    "地区",
+    "林区",
+    "特区",
+];
+
+/// The place a content word names, when the index holds paragraphs tagged
+/// with it: a full name (靖宇县, 温州市, 浙江省), or a short one that only
+/// one tagged place completes with a division suffix (靖宇, 温州, 浙江).
+/// Only the index's own tag values are consulted, so a query pays nothing
+/// for this beyond a term-dictionary lookup per word.
+pub fn place_of(planner: &Planner, word: &str) -> Option<Filter> {
+    if word.chars().count() < 2 || !word.chars().all(|c| c.is_alphabetic()) {
+        return None;
+    }
+    for dim in [Dimension::County, Dimension::City, Dimension::Province] {
+        let field = planner.fields.dimension(dim)?;
+        let mut found: Vec<String> = Vec::new();
+        for segment in planner.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().range().ge(word.as_bytes()).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(value) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let Some(rest) = value.strip_prefix(word) else {
+                    break;
+                };
+                let completes = rest.is_empty()
+                    || PLACE_SUFFIXES
+                        .iter()
+                        .any(|s| rest.ends_with(s) && rest.chars().count() <= 6);
+                if completes && !found.iter().any(|f| f == value) {
+                    found.push(value.to_string());
+                }
+            }
+        }
+        // The word itself, when it is a full name, wins over longer ones.
+        if found.iter().any(|f| f == word) {
+            return Some(Filter::Equals(dim, word.to_string()));
+        }
+        match found.as_slice() {
+            [one] => return Some(Filter::Equals(dim, one.clone())),
+            [] => continue,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A word as a node: the word, or — for a place — the word or its tag.
+fn word_node(word: &str, place: Option<&Filter>) -> Node {
+    match place {
+        Some(filter) => Node::Or(vec![literal(word), Node::Filter(filter.clone())]),
+        None => literal(word),
     }
 }
 
@@ -96,18 +179,25 @@ pub fn readings(planner: &Planner, query: &Query) -> Vec<Reading> {
             all_words.push(word.clone());
         }
     }
+    let word_places: Vec<Option<Filter>> = all_words.iter().map(|w| place_of(planner, w)).collect();
+    let places: Vec<Filter> = word_places.iter().flatten().cloned().collect();
     let mut out = Vec::new();
     if cut
         .iter()
         .zip(&terms)
         .any(|(words, term)| words != std::slice::from_ref(term))
     {
-        let mut nodes: Vec<Node> = all_words.iter().map(|w| literal(w)).collect();
+        let mut nodes: Vec<Node> = all_words
+            .iter()
+            .zip(&word_places)
+            .map(|(w, place)| word_node(w, place.as_ref()))
+            .collect();
         nodes.extend(rest.iter().cloned());
         out.push(Reading {
             kind: MatchKind::Words,
             node: and(nodes),
             words: all_words.clone(),
+            places: places.clone(),
         });
     }
     if let Some(synonyms) = &query.synonyms {
@@ -115,10 +205,11 @@ pub fn readings(planner: &Planner, query: &Query) -> Vec<Reading> {
         let mut any_related = false;
         let mut nodes: Vec<Node> = all_words
             .iter()
-            .map(|word| {
+            .zip(&word_places)
+            .map(|(word, place)| {
                 let related = synonyms.of(word);
                 if related.is_empty() {
-                    return literal(word);
+                    return word_node(word, place.as_ref());
                 }
                 any_related = true;
                 words.extend(related.iter().cloned());
@@ -133,6 +224,7 @@ pub fn readings(planner: &Planner, query: &Query) -> Vec<Reading> {
                 kind: MatchKind::Related,
                 node: and(nodes),
                 words,
+                places: places.clone(),
             });
         }
     }
@@ -143,12 +235,15 @@ pub fn readings(planner: &Planner, query: &Query) -> Vec<Reading> {
         .cloned()
         .collect();
     if partial_words.len() >= 2 {
-        let mut nodes = vec![Node::Or(partial_words.iter().map(|w| literal(w)).collect())];
+        let mut any: Vec<Node> = partial_words.iter().map(|w| literal(w)).collect();
+        any.extend(places.iter().cloned().map(Node::Filter));
+        let mut nodes = vec![Node::Or(any)];
         nodes.extend(rest.iter().cloned());
         out.push(Reading {
             kind: MatchKind::Partial,
             node: and(nodes),
             words: partial_words,
+            places,
         });
     }
     out
