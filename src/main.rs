@@ -132,6 +132,11 @@ fn clap_error(err: clap::Error) -> Option<anyhow::Error> {
 /// A panic is a bug; still, the user gets one line and exit 2, not a trace.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        // A document parser that panics on an odd file: the file is
+        // skipped with a warning naming it; no need for this line too.
+        if baogao::corpus::extract::in_extraction() {
+            return;
+        }
         let payload = info.payload();
         let message = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .or_else(|| payload.downcast_ref::<String>().cloned())

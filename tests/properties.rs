@@ -4,7 +4,6 @@
 
 use baogao::analysis::normalize::normalize;
 use baogao::corpus::Report;
-use baogao::corpus::decode::Encoding;
 use baogao::corpus::record::{Paragraph, Record, Role, Tags};
 use baogao::corpus::tags::ReportTags;
 use baogao::search::snippet::make_snippet;
@@ -30,8 +29,9 @@ fn report(texts: &[String]) -> Report {
     Report {
         file: "r.txt".into(),
         content_hash: 0,
-        encoding: Encoding::Utf8,
-        lossy_lines: 0,
+        format: baogao::corpus::extract::Format::Text,
+        encoding: "utf-8".into(),
+        notes: Vec::new(),
         tags: ReportTags::default(),
         paragraphs: texts
             .iter()

@@ -3,7 +3,9 @@
 //! came from), plus anything a CI job should fail on.
 //!
 //! Errors (exit status 1): a report with no place or no year, a file that
-//! is not readable text, two files with the same content. Warnings (listed,
+//! cannot be read (not text, a scanned PDF without a text layer, an
+//! encrypted or damaged file, nothing left after extraction), two files
+//! with the same content. Warnings (listed,
 //! exit status unaffected): the manifest and the text disagree about the
 //! place (the manifest wins), a manifest entry names a missing file, the
 //! walk met a symlink loop or an odd file name.
@@ -39,8 +41,12 @@ pub struct ReportCheck {
     pub file: String,
     #[serde(flatten)]
     pub tags: ReportTags,
+    /// The format recognised from the bytes: text, html, docx, doc, pdf.
+    pub format: &'static str,
+    /// Characters of text extracted (after extraction, before splitting).
+    pub characters: usize,
     pub paragraphs: usize,
-    pub encoding: &'static str,
+    pub encoding: String,
     /// Leading county candidates from the text, with their evidence.
     #[serde(serialize_with = "rounded_evidence")]
     pub evidence: Vec<(String, f64)>,
@@ -121,8 +127,8 @@ pub fn check(corpus_dir: &Path, walk: corpus::WalkOptions, tagger: &Tagger) -> R
         } else {
             by_hash.insert(hash, file.rel.clone());
         }
-        let decoded = match corpus::decode_file(file, &bytes) {
-            Ok(decoded) => decoded,
+        let extracted = match corpus::extract_file(file, &bytes) {
+            Ok(extracted) => extracted,
             Err(problem) => {
                 out.findings.push(from_problem(problem, Severity::Error));
                 continue;
@@ -131,12 +137,20 @@ pub fn check(corpus_dir: &Path, walk: corpus::WalkOptions, tagger: &Tagger) -> R
         // What the file name and text alone say, to compare with the
         // manifest and to show the evidence.
         let text_place = {
-            let paragraphs = corpus::split::split_paragraphs(&decoded.text);
+            let paragraphs = corpus::split::split_paragraphs(&extracted.text);
             let title = corpus::tags::detect_title(&paragraphs);
-            place::infer(gazetteer::gazetteer(), &file.rel, &title, &decoded.text)
+            place::infer(gazetteer::gazetteer(), &file.rel, &title, &extracted.text)
         };
-        let encoding = decoded.encoding.name();
-        let report = corpus::report_from_text(file, hash, decoded, tagger);
+        let characters = extracted
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '#')
+            .count();
+        for note in &extracted.notes {
+            out.findings
+                .push(finding(&file.rel, "lossy", note.clone(), Severity::Warning));
+        }
+        let report = corpus::report_from_text(file, hash, extracted, tagger);
         let tags = &report.tags;
         if tags.county.is_none() && tags.city.is_none() && tags.province.is_none() {
             out.findings.push(finding(
@@ -178,7 +192,9 @@ pub fn check(corpus_dir: &Path, walk: corpus::WalkOptions, tagger: &Tagger) -> R
             file: report.file,
             paragraphs: report.paragraphs.len(),
             tags: report.tags,
-            encoding,
+            format: report.format.name(),
+            characters,
+            encoding: report.encoding,
             evidence: text_place.evidence,
         });
     }

@@ -5,20 +5,24 @@
 //! UTF-16 with a BOM, and now and then as a PDF or Word file renamed to .txt.
 //! The rules, in order:
 //!
-//! 1. a PDF signature, an Office/ZIP/image signature, or a NUL byte in the
-//!    first 8 KiB (ripgrep's and grep's test) means binary: skip;
+//! (PDF, Word and HTML files are recognised before this, in `extract`.)
+//!
+//! 1. an archive or image signature, or a NUL byte in the first 8 KiB
+//!    (ripgrep's and grep's test) means binary: skip;
 //! 2. a BOM decides the encoding;
 //! 3. valid UTF-8 as a whole is UTF-8;
-//! 4. otherwise each line is decoded on its own: UTF-8 if it is valid, else
-//!    GB18030; files that mix the two (concatenated downloads) keep both;
+//! 4. otherwise each line is decoded on its own: UTF-8 if it is valid; UTF-8
+//!    with its few stray bytes replaced (U+FFFD, counted) if it is mostly
+//!    UTF-8; else GB18030. Files that mix the two (concatenated downloads)
+//!    keep both;
 //! 5. a file where too many lines decode only with replacement characters,
 //!    or that is full of control characters, is not text: skip.
 //!
 //! Line endings are normalised to `\n` here, so nothing downstream sees `\r`.
 
+pub use super::format::SkipReason;
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
-use std::fmt;
 
 /// How a file's text was decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,40 +49,6 @@ impl Encoding {
     }
 }
 
-/// Why a file is not indexed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    Empty,
-    Pdf,
-    Binary(&'static str),
-    Undecodable,
-}
-
-impl SkipReason {
-    /// A short stable key for counting skips in summaries and JSON.
-    pub fn key(&self) -> &'static str {
-        match self {
-            SkipReason::Empty => "empty",
-            SkipReason::Pdf => "pdf",
-            SkipReason::Binary(_) => "binary",
-            SkipReason::Undecodable => "undecodable",
-        }
-    }
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SkipReason::Empty => write!(f, "empty file"),
-            SkipReason::Pdf => write!(f, "a PDF file, not text (convert it to .txt first)"),
-            SkipReason::Binary(what) => write!(f, "binary file ({what}), not text"),
-            SkipReason::Undecodable => {
-                write!(f, "neither UTF-8 nor GB18030/GBK text")
-            }
-        }
-    }
-}
-
 /// A decoded file.
 #[derive(Debug, Clone)]
 pub struct Decoded {
@@ -86,6 +56,8 @@ pub struct Decoded {
     pub encoding: Encoding,
     /// Lines that only decoded with replacement characters (U+FFFD).
     pub lossy_lines: usize,
+    /// Invalid bytes of mostly-UTF-8 lines, replaced by U+FFFD.
+    pub replaced_bytes: usize,
 }
 
 const SNIFF_LEN: usize = 8192;
@@ -95,26 +67,43 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
     if let Some(reason) = sniff_binary(bytes) {
         return Err(reason);
     }
-    let (text, encoding, lossy_lines) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        (
-            String::from_utf8_lossy(rest).into_owned(),
-            Encoding::Utf8Bom,
-            0,
-        )
-    } else if bytes.starts_with(b"\xFF\xFE") {
-        let (text, _, _) = UTF_16LE.decode(bytes);
-        (text.into_owned(), Encoding::Utf16Le, 0)
-    } else if bytes.starts_with(b"\xFE\xFF") {
-        let (text, _, _) = UTF_16BE.decode(bytes);
-        (text.into_owned(), Encoding::Utf16Be, 0)
-    } else if bytes[..bytes.len().min(SNIFF_LEN)].contains(&0) {
-        return Err(SkipReason::Binary("contains NUL bytes"));
-    } else {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => (text.to_string(), Encoding::Utf8, 0),
-            Err(_) => decode_line_by_line(bytes),
-        }
-    };
+    let (text, encoding, lossy_lines, replaced_bytes) =
+        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            let replaced = invalid_utf8_bytes(rest);
+            (
+                String::from_utf8_lossy(rest).into_owned(),
+                Encoding::Utf8Bom,
+                0,
+                replaced,
+            )
+        } else if bytes.starts_with(b"\xFF\xFE") {
+            let (text, _, _) = UTF_16LE.decode(bytes);
+            (text.into_owned(), Encoding::Utf16Le, 0, 0)
+        } else if bytes.starts_with(b"\xFE\xFF") {
+            let (text, _, _) = UTF_16BE.decode(bytes);
+            (text.into_owned(), Encoding::Utf16Be, 0, 0)
+        } else if bytes[..bytes.len().min(SNIFF_LEN)].contains(&0) {
+            return Err(SkipReason::Binary("contains NUL bytes"));
+        } else {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => (text.to_string(), Encoding::Utf8, 0, 0),
+                Err(_) => {
+                    // UTF-8 with a few stray bytes (at most 1%): replace
+                    // them and say how many, rather than lose the file.
+                    let invalid = invalid_utf8_bytes(bytes);
+                    if invalid * 100 <= bytes.len() && is_mostly_utf8(bytes) {
+                        (
+                            String::from_utf8_lossy(bytes).into_owned(),
+                            Encoding::Utf8,
+                            0,
+                            invalid,
+                        )
+                    } else {
+                        decode_line_by_line(bytes)
+                    }
+                }
+            }
+        };
     let text = normalize_line_endings(&text);
     if text.trim().is_empty() {
         return Err(SkipReason::Empty);
@@ -130,15 +119,30 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, SkipReason> {
         text: text.into_owned(),
         encoding,
         lossy_lines,
+        replaced_bytes,
     })
+}
+
+/// How many bytes of `bytes` are not part of valid UTF-8.
+fn invalid_utf8_bytes(bytes: &[u8]) -> usize {
+    bytes.utf8_chunks().map(|chunk| chunk.invalid().len()).sum()
+}
+
+/// Is this line UTF-8 with a few stray bytes, rather than GB18030? Its
+/// valid multi-byte characters outnumber its invalid bytes ten to one
+/// (GB18030 text read as UTF-8 is nearly all invalid bytes).
+fn is_mostly_utf8(line: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in line.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    multibyte > 0 && invalid * 10 <= multibyte
 }
 
 fn sniff_binary(bytes: &[u8]) -> Option<SkipReason> {
     if bytes.is_empty() {
         return Some(SkipReason::Empty);
-    }
-    if bytes.starts_with(b"%PDF-") {
-        return Some(SkipReason::Pdf);
     }
     const SIGNATURES: &[(&[u8], &str)] = &[
         (b"PK\x03\x04", "ZIP archive or .docx/.xlsx"),
@@ -160,9 +164,10 @@ fn sniff_binary(bytes: &[u8]) -> Option<SkipReason> {
         .map(|(_, what)| SkipReason::Binary(what))
 }
 
-fn decode_line_by_line(bytes: &[u8]) -> (String, Encoding, usize) {
+fn decode_line_by_line(bytes: &[u8]) -> (String, Encoding, usize, usize) {
     let mut text = String::with_capacity(bytes.len() * 3 / 2);
     let (mut utf8_lines, mut gb_lines, mut lossy) = (0usize, 0usize, 0usize);
+    let mut replaced = 0usize;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
         match std::str::from_utf8(line) {
             Ok(s) => {
@@ -170,6 +175,11 @@ fn decode_line_by_line(bytes: &[u8]) -> (String, Encoding, usize) {
                     utf8_lines += 1;
                 }
                 text.push_str(s);
+            }
+            Err(_) if is_mostly_utf8(line) => {
+                utf8_lines += 1;
+                replaced += invalid_utf8_bytes(line);
+                text.push_str(&String::from_utf8_lossy(line));
             }
             Err(_) => match GB18030.decode_without_bom_handling_and_without_replacement(line) {
                 Some(s) => {
@@ -186,10 +196,12 @@ fn decode_line_by_line(bytes: &[u8]) -> (String, Encoding, usize) {
     }
     let encoding = if utf8_lines > 0 && gb_lines > 0 {
         Encoding::Mixed
+    } else if gb_lines == 0 && lossy == 0 {
+        Encoding::Utf8
     } else {
         Encoding::Gb18030
     };
-    (text, encoding, lossy)
+    (text, encoding, lossy, replaced)
 }
 
 fn normalize_line_endings(text: &str) -> Cow<'_, str> {
@@ -272,11 +284,25 @@ mod tests {
     fn binary_inputs_are_refused_with_a_reason() {
         assert_eq!(decode(b"").unwrap_err(), SkipReason::Empty);
         assert_eq!(decode(b" \n\n\t").unwrap_err(), SkipReason::Empty);
-        assert_eq!(decode(b"%PDF-1.7\n...").unwrap_err(), SkipReason::Pdf);
         assert_eq!(decode(b"PK\x03\x04rest").unwrap_err().key(), "binary");
         assert_eq!(decode(b"abc\0def").unwrap_err().key(), "binary");
         let controls: Vec<u8> = (0..200).map(|i| (i % 8 + 1) as u8).collect();
         assert_eq!(decode(&controls).unwrap_err().key(), "binary");
+    }
+
+    #[test]
+    fn stray_bytes_in_utf8_are_replaced_and_counted_not_fatal() {
+        let mut bytes = "一、2024年工作总结\n学前教育学位1350个".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xFF\xFE\x80");
+        bytes.extend_from_slice("。\n".as_bytes());
+        for _ in 0..20 {
+            bytes.extend_from_slice("全年新增学位一千三百五十个。\n".as_bytes());
+        }
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!(decoded.replaced_bytes, 3);
+        assert_eq!(decoded.encoding, Encoding::Utf8);
+        assert!(decoded.text.contains("学前教育学位1350个\u{FFFD}"));
+        assert!(decoded.text.contains("一、2024年工作总结"));
     }
 
     #[test]

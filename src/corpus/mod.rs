@@ -1,8 +1,10 @@
 //! The corpus: a directory of report files, read into tagged paragraphs.
 //!
-//! * [`walk`] lists the candidate files (`.txt`, `.md`), in a stable order,
-//!   and records what it could not visit (symlink loops, unreadable folders);
-//! * [`decode`] turns bytes into text or a reason to skip the file;
+//! * [`walk`] lists the candidate files (text, web pages, Word files and
+//!   PDFs), in a stable order, and records what it could not visit (symlink
+//!   loops, unreadable folders);
+//! * [`extract`] turns each format into text, and [`decode`] decodes text
+//!   files — or they say why a file is skipped;
 //! * [`split`] cuts text into paragraphs with their heading paths;
 //! * [`manifest`] and [`tags`] say which county, year, kind and themes each
 //!   report and paragraph belongs to;
@@ -14,6 +16,8 @@
 
 pub mod check;
 pub mod decode;
+pub mod extract;
+pub mod format;
 pub mod manifest;
 pub mod record;
 pub mod split;
@@ -108,7 +112,7 @@ pub struct Walk {
 fn is_report_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "txt" | "md" | "markdown"))
+        .is_some_and(|e| extract::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -282,8 +286,12 @@ pub struct Report {
     /// Hash of the file's bytes: decides whether an incremental build must
     /// re-index it.
     pub content_hash: u64,
-    pub encoding: decode::Encoding,
-    pub lossy_lines: usize,
+    pub format: extract::Format,
+    /// How the text was decoded (or what wrote the file).
+    pub encoding: String,
+    /// Problems that did not stop the file (replaced bytes, unmapped
+    /// characters), for warnings.
+    pub notes: Vec<String>,
     pub tags: tags::ReportTags,
     pub paragraphs: Vec<Record>,
 }
@@ -293,40 +301,50 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// Decode one file's bytes, or say why it is skipped.
-pub fn decode_file(
+/// Extract one file's text (whatever its format), or say why it is
+/// skipped. A parser that panics or runs past the time limit skips the
+/// file; it never stops the build.
+pub fn extract_file(
     file: &CorpusFile,
     bytes: &[u8],
-) -> std::result::Result<decode::Decoded, Problem> {
-    decode::decode(bytes).map_err(|reason| Problem {
+) -> std::result::Result<extract::Extracted, Problem> {
+    extract::extract_isolated(&file.rel, bytes, extract::TIME_LIMIT).map_err(|reason| Problem {
         path: file.rel.clone(),
         key: reason.key(),
         message: reason.to_string(),
     })
 }
 
-/// Decode, split and tag one file's bytes.
+/// Extract, split and tag one file's bytes.
 pub fn build_report(
     file: &CorpusFile,
     bytes: &[u8],
     tagger: &tags::Tagger,
 ) -> std::result::Result<Report, Problem> {
-    let decoded = decode_file(file, bytes)?;
-    Ok(report_from_text(file, content_hash(bytes), decoded, tagger))
+    let extracted = extract_file(file, bytes)?;
+    Ok(report_from_text(
+        file,
+        content_hash(bytes),
+        extracted,
+        tagger,
+    ))
 }
 
-/// Split and tag a decoded file.
+/// Split and tag an extracted file.
 pub fn report_from_text(
     file: &CorpusFile,
     content_hash: u64,
-    decoded: decode::Decoded,
+    extracted: extract::Extracted,
     tagger: &tags::Tagger,
 ) -> Report {
-    let mut paragraphs = split::split_paragraphs(&decoded.text);
+    let mut paragraphs = split::split_paragraphs_with(&extracted.text, extracted.paged);
     for paragraph in &mut paragraphs {
         paragraph.file.clone_from(&file.rel);
+        if !extracted.format.has_lines() {
+            paragraph.line = 0;
+        }
     }
-    let (tags, paragraph_tags) = tagger.tag(&file.rel, &decoded.text, &paragraphs);
+    let (tags, paragraph_tags) = tagger.tag(&file.rel, &extracted.text, &paragraphs);
     let paragraphs = paragraphs
         .into_iter()
         .zip(paragraph_tags)
@@ -335,8 +353,9 @@ pub fn report_from_text(
     Report {
         file: file.rel.clone(),
         content_hash,
-        encoding: decoded.encoding,
-        lossy_lines: decoded.lossy_lines,
+        format: extracted.format,
+        encoding: extracted.encoding,
+        notes: extracted.notes,
         tags,
         paragraphs,
     }
@@ -366,6 +385,7 @@ mod tests {
             "a.md",
             "b/c/x.TXT",
             "notes.pdf",
+            "data.xlsx",
             ".hidden.txt",
             ".git/y.txt",
         ] {
@@ -373,7 +393,7 @@ mod tests {
         }
         let walk = walk(root).unwrap();
         let rels: Vec<&str> = walk.files.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(rels, vec!["a.md", "b/c/x.TXT", "z.txt"]);
+        assert_eq!(rels, vec!["a.md", "b/c/x.TXT", "notes.pdf", "z.txt"]);
         assert!(walk.problems.is_empty());
     }
 

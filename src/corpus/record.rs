@@ -60,7 +60,9 @@ pub struct Paragraph {
     /// 1-based position among the report's paragraphs.
     #[serde(rename = "paragraph")]
     pub number: u32,
-    /// 1-based line of the text where the paragraph starts.
+    /// 1-based line of the text where the paragraph starts; 0 for formats
+    /// without lines (web pages, Word files, PDFs), and then not serialised.
+    #[serde(skip_serializing_if = "is_zero")]
     pub line: u32,
     /// 1-based page, for formats that have pages (PDF).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,14 +84,19 @@ impl Paragraph {
         self.headings.join(HEADING_SEPARATOR)
     }
 
-    /// Where the paragraph is, as the terminal shows it:
-    /// `file:line`, or `file:p3` for a paged format.
+    /// Where the paragraph is, as the terminal shows it: `file:line`,
+    /// `file:p3` for a paged format, `file` for one without lines.
     pub fn location(&self) -> String {
         match self.page {
             Some(page) => format!("{}:p{page}", self.file),
+            None if self.line == 0 => self.file.clone(),
             None => format!("{}:{}", self.file, self.line),
         }
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn serialize_heading_path<S: Serializer>(headings: &[String], s: S) -> Result<S::Ok, S::Error> {

@@ -267,6 +267,32 @@ fn join_wrapped(into: &mut String, next: &str) {
     into.push_str(next);
 }
 
+/// As [`split_paragraphs`]; for a paged text (extracted from a PDF, with a
+/// form feed before each page's first paragraph) each paragraph also gets
+/// the page it starts on.
+pub fn split_paragraphs_with(text: &str, paged: bool) -> Vec<Paragraph> {
+    let mut paragraphs = split_paragraphs(text);
+    if paged {
+        // Page of each line: one more than the form feeds up to its start
+        // (a form feed opens the line it is on).
+        let mut pages = Vec::new();
+        let mut page = 1u32;
+        for line in text.split('\n') {
+            page += line.chars().take_while(|&c| c == '\x0C').count() as u32;
+            pages.push(page);
+            page += line
+                .chars()
+                .skip_while(|&c| c == '\x0C')
+                .filter(|&c| c == '\x0C')
+                .count() as u32;
+        }
+        for p in &mut paragraphs {
+            p.page = pages.get(p.line as usize - 1).copied().or(Some(page));
+        }
+    }
+    paragraphs
+}
+
 /// Split a decoded text into paragraphs.
 pub fn split_paragraphs(text: &str) -> Vec<Paragraph> {
     let lines: Vec<&str> = text.split('\n').collect();
@@ -770,6 +796,19 @@ mod tests {
         // A title followed by a zero-width line stays a title.
         let title = "2017年政府工作报告\n\u{200B}\n政府工作报告\n";
         assert_eq!(split_paragraphs(title).len(), 2);
+    }
+
+    #[test]
+    fn paged_text_numbers_pages_by_form_feeds() {
+        let text = "一、总体要求\n第一页的段落。\n\x0C第二页的段落。\n\x0C\x0C第四页的段落。\n";
+        let paragraphs = split_paragraphs_with(text, true);
+        let pages: Vec<Option<u32>> = paragraphs.iter().map(|p| p.page).collect();
+        assert_eq!(pages, vec![Some(1), Some(1), Some(2), Some(4)]);
+        assert!(
+            split_paragraphs_with(text, false)
+                .iter()
+                .all(|p| p.page.is_none())
+        );
     }
 
     #[test]

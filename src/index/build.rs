@@ -97,6 +97,9 @@ pub struct BuildSummary {
     pub unchanged: usize,
     /// Reports removed because their file is gone or unreadable.
     pub removed: usize,
+    /// Reports in the index after the build, by format (text, html, docx,
+    /// doc, pdf).
+    pub formats: BTreeMap<String, usize>,
     /// Files not indexed, with why.
     pub skipped: Vec<Problem>,
     /// Other problems met on the way (symlink loops, odd names).
@@ -252,10 +255,25 @@ fn build_inner(
                 Outcome::Unchanged(report) => {
                     // Touched but not changed: only its stamp is new.
                     changed |= old.is_none_or(|old| old.stamp != report.stamp);
+                    *summary.formats.entry(report.format.clone()).or_insert(0) += 1;
                     state.reports.insert(file.rel.clone(), report);
                     summary.unchanged += 1;
                 }
-                Outcome::Indexed { documents, report } => {
+                Outcome::Indexed {
+                    documents,
+                    report,
+                    notes,
+                } => {
+                    *summary.formats.entry(report.format.clone()).or_insert(0) += 1;
+                    for note in notes {
+                        let problem = Problem {
+                            path: file.rel.clone(),
+                            key: "lossy",
+                            message: note,
+                        };
+                        observer.problem(&problem);
+                        summary.warnings.push(problem);
+                    }
                     if old.is_some() && !full {
                         writer.delete_term(Term::from_field_text(fields.file, &file.rel));
                     }
@@ -366,6 +384,8 @@ enum Outcome {
     Indexed {
         documents: Vec<TantivyDocument>,
         report: ReportState,
+        /// Warnings about the file (replaced bytes, unmapped characters).
+        notes: Vec<String>,
     },
     Skipped(Problem),
 }
@@ -416,7 +436,9 @@ fn prepare(
                 tags_hash,
                 paragraphs: report.paragraphs.len() as u64,
                 stamp: file.stamp,
+                format: report.format.name().to_string(),
             },
+            notes: report.notes,
         },
         Err(problem) => Outcome::Skipped(problem),
     }

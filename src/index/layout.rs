@@ -131,6 +131,13 @@ pub struct ReportState {
     /// Size and modification time when it was read.
     #[serde(default)]
     pub stamp: FileStamp,
+    /// Its format (text, html, docx, doc, pdf), as recognised when read.
+    #[serde(default = "text_format")]
+    pub format: String,
+}
+
+fn text_format() -> String {
+    "text".into()
 }
 
 /// Read the payload of the last commit straight from `meta.json`, without

@@ -8,6 +8,7 @@ use crate::index::build::{BuildObserver, BuildSummary};
 use crate::index::sync::Synced;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
@@ -164,6 +165,14 @@ pub fn summary_line(summary: &BuildSummary) -> String {
         summary.removed,
         summary.skipped.len()
     );
+    if summary.formats.len() > 1 || summary.formats.keys().any(|f| f != "text") {
+        let parts: Vec<String> = summary
+            .formats
+            .iter()
+            .map(|(f, n)| format!("{n} {f}"))
+            .collect();
+        line.push_str(&format!(" [{}]", parts.join(", ")));
+    }
     let reasons = summary.skipped_by_reason();
     if !reasons.is_empty() {
         let parts: Vec<String> = reasons.iter().map(|(k, n)| format!("{n} {k}")).collect();
@@ -204,6 +213,10 @@ struct SummaryJson<'a> {
     indexed: usize,
     unchanged: usize,
     removed: usize,
+    /// Reports in the index by format.
+    formats: &'a BTreeMap<String, usize>,
+    /// Skipped files by reason, and each with its reason.
+    skipped_by_reason: BTreeMap<&'static str, usize>,
     skipped: Vec<ProblemJson<'a>>,
     warnings: Vec<ProblemJson<'a>>,
     paragraphs: u64,
@@ -220,6 +233,8 @@ pub fn print_summary(out: &mut dyn Write, summary: &BuildSummary, json: bool) ->
             indexed: summary.indexed,
             unchanged: summary.unchanged,
             removed: summary.removed,
+            formats: &summary.formats,
+            skipped_by_reason: summary.skipped_by_reason(),
             skipped: summary.skipped.iter().map(ProblemJson::from).collect(),
             warnings: summary.warnings.iter().map(ProblemJson::from).collect(),
             paragraphs: summary.paragraphs,

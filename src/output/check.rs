@@ -40,8 +40,8 @@ pub fn print_text(out: &mut dyn Write, report: &CheckReport) -> io::Result<()> {
         )?;
         writeln!(
             out,
-            "  {} paragraphs · {} · title: {}",
-            r.paragraphs, r.encoding, t.title
+            "  {} · {} characters · {} paragraphs · {} · title: {}",
+            r.format, r.characters, r.paragraphs, r.encoding, t.title
         )?;
         for f in report.findings.iter().filter(|f| f.file == r.file) {
             writeln!(out, "  {}: {}", label(f.severity), f.message)?;

@@ -49,7 +49,11 @@ fn hit_fields(hit: &Hit) -> Vec<String> {
         .to_string(),
         p.file.clone(),
         p.number.to_string(),
-        p.line.to_string(),
+        if p.line > 0 {
+            p.line.to_string()
+        } else {
+            String::new()
+        },
         p.page.map(|n| n.to_string()).unwrap_or_default(),
         p.heading_path(),
         text(&t.place.county),

@@ -115,12 +115,13 @@ fn write_hit(out: &mut dyn Write, hit: &Hit, style: &Style, group: Option<&str>)
     writeln!(out)?;
     let indent = " ".repeat(format!("{}.", hit.rank).chars().count() + 1);
     let place = match p.page {
-        Some(page) => style.paint(LINE, &format!("p{page}")),
-        None => style.paint(LINE, &p.line.to_string()),
+        Some(page) => format!(":{}", style.paint(LINE, &format!("p{page}"))),
+        None if p.line == 0 => String::new(),
+        None => format!(":{}", style.paint(LINE, &p.line.to_string())),
     };
     write!(
         out,
-        "{indent}{}:{place} ¶{}",
+        "{indent}{}{place} ¶{}",
         style.paint(PATH, &p.file),
         p.number
     )?;

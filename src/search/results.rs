@@ -108,7 +108,9 @@ impl Serialize for CopyLocation<'_> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("file", &p.file)?;
         map.serialize_entry("paragraph", &p.number)?;
-        map.serialize_entry("line", &p.line)?;
+        if p.line > 0 {
+            map.serialize_entry("line", &p.line)?;
+        }
         if let Some(page) = p.page {
             map.serialize_entry("page", &page)?;
         }

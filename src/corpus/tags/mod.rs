@@ -61,9 +61,13 @@ impl ReportTags {
     }
 }
 
-/// The fingerprint of the tagging rules alone (without the themes).
+/// The fingerprint of the reading and tagging rules alone (without the
+/// themes): when either changes, every report is read again.
 pub fn rules_fingerprint() -> String {
-    format!("tags-{TAGGING_VERSION}-")
+    format!(
+        "read-{}-tags-{TAGGING_VERSION}-",
+        crate::corpus::extract::READER_VERSION
+    )
 }
 
 /// Tags reports and paragraphs; built once per corpus.
