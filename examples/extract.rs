@@ -5,15 +5,60 @@
 //!
 //! ```sh
 //! cargo run --release --example extract -- FILE...
+//! cargo run --release --example extract -- --bench RUNS FILE...
 //! ```
+//!
+//! With `--bench`, nothing is printed but one line per file: the median of
+//! RUNS extractions, in ms, MB/s of input and (PDF) pages/s, tab-separated
+//! (`file format bytes pages ms mb_per_s pages_per_s`), for
+//! benches/extraction.py.
 
 use baogao::corpus::extract;
 use std::io::Write;
 use std::time::Instant;
 
+fn bench(runs: usize, paths: &[String]) {
+    for path in paths {
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("{path}: unreadable");
+            continue;
+        };
+        let mut times = Vec::new();
+        let mut result = None;
+        for _ in 0..runs.max(1) {
+            let started = Instant::now();
+            let x = extract::extract(path, &bytes);
+            times.push(started.elapsed().as_secs_f64());
+            result = Some(x);
+        }
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        let Some(Ok(x)) = result else {
+            eprintln!("{path}: skipped");
+            continue;
+        };
+        let pages = x.text.matches('\x0C').count() + usize::from(x.paged);
+        println!(
+            "{path}\t{}\t{}\t{}\t{:.3}\t{:.2}\t{:.1}",
+            x.format,
+            bytes.len(),
+            pages,
+            median * 1000.0,
+            bytes.len() as f64 / median / 1e6,
+            pages as f64 / median
+        );
+    }
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--bench") {
+        let runs = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+        bench(runs, &args[2.min(args.len())..]);
+        return;
+    }
     let mut status = 0;
-    for path in std::env::args().skip(1) {
+    for path in args {
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {
