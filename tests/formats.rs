@@ -615,3 +615,25 @@ fn real_government_files() {
         assert!(files.iter().any(|f| f == file), "{term}: {files:?}");
     }
 }
+
+#[test]
+fn literal_recall_is_exact_over_the_extracted_text_of_every_format() {
+    let ws = Workspace::new();
+    every_format_corpus(&ws);
+    let corpus = ws.corpus();
+    let engine = common::engine_for(&corpus);
+    let paragraphs = common::paragraphs(&corpus);
+    let formats: std::collections::BTreeSet<&str> = paragraphs
+        .iter()
+        .map(|(f, _, _)| f.split('/').next().unwrap())
+        .collect();
+    assert_eq!(formats.len(), 5, "{formats:?}");
+    let texts: Vec<&str> = paragraphs.iter().map(|(_, _, t)| t.as_str()).collect();
+    for term in common::random_substrings(&texts, 120, 0x5EED_F0F0) {
+        assert_eq!(
+            common::exact_hits(&engine, &term),
+            common::containing(&paragraphs, &term),
+            "{term}"
+        );
+    }
+}
