@@ -374,6 +374,8 @@ pub enum FormatArg {
     Ndjson,
     /// Elasticsearch/OpenSearch bulk API: an action line, then the document
     EsBulk,
+    /// Sphinx's xmlpipe2 stream, for `indexer` (see deploy/sphinx/)
+    Sphinx,
 }
 
 #[derive(Debug, Args)]
@@ -387,6 +389,12 @@ pub struct ExportArgs {
     /// Index name in es-bulk action lines
     #[arg(long, value_name = "NAME", default_value = "baogao")]
     pub es_index: String,
+    /// Split the export into this many shards, by report
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub shards: u32,
+    /// Which shard to write (0 to N-1)
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub shard: u32,
     #[command(flatten)]
     pub paths: Paths,
 }
@@ -575,7 +583,23 @@ impl ExportArgs {
         match self.format {
             FormatArg::Ndjson => baogao::output::export::ExportFormat::Ndjson,
             FormatArg::EsBulk => baogao::output::export::ExportFormat::EsBulk,
+            FormatArg::Sphinx => baogao::output::export::ExportFormat::Sphinx,
         }
+    }
+
+    pub fn shard(&self) -> anyhow::Result<baogao::output::export::Shard> {
+        if self.shard >= self.shards {
+            anyhow::bail!(
+                "--shard {} is not one of the {} shards (0 to {})",
+                self.shard,
+                self.shards,
+                self.shards - 1
+            );
+        }
+        Ok(baogao::output::export::Shard {
+            count: self.shards,
+            index: self.shard,
+        })
     }
 }
 

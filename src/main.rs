@@ -59,11 +59,13 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(matched(trend.total))
         }
         Command::Export(args) => {
-            let (query, engine) = (args.request()?, open(&args.paths)?);
+            let (query, shard) = (args.request()?, args.shard()?);
+            let engine = open(&args.paths)?;
             let (format, es_index) = (args.format(), &args.es_index);
             let mut written = 0;
             output::to_stdout(|out| -> baogao::Result<()> {
-                written = output::export::export(out, &engine, query.as_ref(), format, es_index)?;
+                written =
+                    output::export::export(out, &engine, query.as_ref(), format, es_index, shard)?;
                 Ok(())
             })?;
             Ok(matched(written))
