@@ -242,6 +242,69 @@ fn walk_io_problem(io: &std::io::Error) -> (&'static str, String) {
     }
 }
 
+/// The report files under `root` and their stamps, as [`walk_with`] would
+/// list them — for checking freshness before a search, where only the
+/// stamps matter. Without `--follow` (symbolic links are not followed) it
+/// stats each file relative to its open directory (no path lookup from
+/// the root per file) and reads directories on every core; it is the same
+/// walk otherwise. Hidden files, non-report files and links are left out
+/// as `walk_with` leaves them out.
+pub fn stamps(root: &Path, options: WalkOptions) -> Result<Vec<(String, FileStamp)>> {
+    if options.follow_links {
+        let walk = walk_with(root, options)?;
+        return Ok(walk.files.into_iter().map(|f| (f.rel, f.stamp)).collect());
+    }
+    if !root.is_dir() {
+        return Err(Error::CorpusMissing(root.to_path_buf()));
+    }
+    fn visit(dir: &Path, rel: &str, out: &std::sync::Mutex<Vec<(String, FileStamp)>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut subdirs = Vec::new();
+        let mut found = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let child = if rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if kind.is_dir() {
+                subdirs.push((entry.path(), child));
+            } else if kind.is_file() && is_report_file(Path::new(name.as_ref())) {
+                // DirEntry::metadata stats relative to the directory's fd.
+                let stamp = entry
+                    .metadata()
+                    .map(|m| FileStamp::of(&m))
+                    .unwrap_or_default();
+                found.push((child, stamp));
+            }
+        }
+        if let Ok(mut out) = out.lock() {
+            out.extend(found);
+        }
+        rayon::scope(|scope| {
+            for (path, child) in &subdirs {
+                scope.spawn(move |_| visit(path, child, out));
+            }
+        });
+    }
+    let out = std::sync::Mutex::new(Vec::new());
+    visit(root, "", &out);
+    let mut files = out.into_inner().unwrap_or_default();
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    Ok(files)
+}
+
 /// `path` relative to `root`, with `/` separators, lossily made UTF-8.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -395,6 +458,35 @@ mod tests {
         let rels: Vec<&str> = walk.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, vec!["a.md", "b/c/x.TXT", "notes.pdf", "z.txt"]);
         assert!(walk.problems.is_empty());
+    }
+
+    #[test]
+    fn stamps_list_what_the_walk_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b/c")).unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        for name in [
+            "z.txt",
+            "a.md",
+            "b/c/x.TXT",
+            "b/r.pdf",
+            "data.xlsx",
+            ".h.txt",
+            ".git/y.txt",
+        ] {
+            std::fs::write(root.join(name), "内容。").unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("z.txt"), root.join("link.txt")).unwrap();
+        let walked: Vec<(String, FileStamp)> = walk(root)
+            .unwrap()
+            .files
+            .into_iter()
+            .map(|f| (f.rel, f.stamp))
+            .collect();
+        assert_eq!(stamps(root, WalkOptions::default()).unwrap(), walked);
+        assert_eq!(walked.len(), 4);
     }
 
     #[test]

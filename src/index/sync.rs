@@ -89,19 +89,19 @@ pub fn staleness(
     payload: &CommitPayload,
     state: &IndexState,
 ) -> Result<Staleness> {
-    let walk = corpus::walk_with(corpus_dir, payload.walk)?;
+    let files = corpus::stamps(corpus_dir, payload.walk)?;
     let mut out = Staleness::default();
     let mut seen = std::collections::BTreeSet::new();
-    for file in &walk.files {
-        seen.insert(file.rel.as_str());
+    for (rel, stamp) in &files {
+        seen.insert(rel.as_str());
         let recorded = state
             .reports
-            .get(&file.rel)
+            .get(rel)
             .map(|r| r.stamp)
-            .or_else(|| state.skipped.get(&file.rel).copied());
+            .or_else(|| state.skipped.get(rel).copied());
         match recorded {
-            None => out.added.push(file.rel.clone()),
-            Some(stamp) if stamp != file.stamp => out.modified.push(file.rel.clone()),
+            None => out.added.push(rel.clone()),
+            Some(old) if old != *stamp => out.modified.push(rel.clone()),
             Some(_) => {}
         }
     }
