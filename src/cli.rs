@@ -180,6 +180,11 @@ pub struct Paths {
     /// Do not bring the index up to date when the corpus has changed; warn instead
     #[arg(long)]
     pub no_update: bool,
+    /// Search the index as it is, without comparing it with the corpus: no
+    /// stat per corpus file (about 2 ms per 1,000 files), but changes since
+    /// the last `baogao index` go unseen and unreported
+    #[arg(long)]
+    pub no_check: bool,
 }
 
 impl Paths {
@@ -188,6 +193,7 @@ impl Paths {
             index: self.index.clone(),
             corpus: self.corpus.clone(),
             update: !self.no_update,
+            check: !self.no_check,
         }
     }
 }
@@ -549,6 +555,7 @@ impl IndexArgs {
             index: self.index.clone(),
             corpus: self.corpus.clone(),
             update: true,
+            check: true,
         };
         let mut options =
             baogao::index::build::BuildOptions::new(location.corpus_dir(), location.index_dir());

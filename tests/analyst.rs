@@ -107,6 +107,50 @@ fn a_report_added_to_the_corpus_is_found_by_the_next_search() {
     ws.cmd("search").arg("量子计算机").assert().code(1);
 }
 
+#[test]
+fn no_check_searches_the_index_as_it_is_and_says_nothing() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    // The default index is still built on first use, with or without the
+    // check.
+    ws.write("新报告.txt", "2025年,全县推进量子计算机试点。\n");
+    let unchecked = ws
+        .cmd("search")
+        .args(["量子计算机", "--no-check"])
+        .output()
+        .unwrap();
+    // Not compared with the corpus: the old answer, no update, no warning.
+    assert_eq!(unchecked.status.code(), Some(1));
+    assert!(
+        stderr_of(&unchecked).is_empty(),
+        "{}",
+        stderr_of(&unchecked)
+    );
+    // The same index, checked, sees the new report.
+    let checked = ws.cmd("search").arg("量子计算机").output().unwrap();
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr_of(&checked));
+    // And once updated, --no-check finds it too.
+    let after = ws
+        .cmd("search")
+        .args(["量子计算机", "--no-check"])
+        .output()
+        .unwrap();
+    assert_eq!(after.status.code(), Some(0));
+    assert!(stdout_of(&after).contains("新报告.txt"));
+}
+
+#[test]
+fn no_check_still_builds_the_default_index_on_first_use() {
+    let ws = Workspace::with_seed_corpus();
+    let output = ws
+        .cmd("search")
+        .args(["双减", "--no-check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("双减"));
+}
+
 // 2. trend takes what search takes.
 
 #[test]

@@ -172,6 +172,58 @@ pub fn read_state(dir: &Path, payload: &CommitPayload) -> IndexState {
         .unwrap_or_default()
 }
 
+/// The state file's bytes, for [`RecordedStamps::parse`].
+pub fn read_state_bytes(dir: &Path, payload: &CommitPayload) -> Vec<u8> {
+    std::fs::read(dir.join(&payload.state_file)).unwrap_or_default()
+}
+
+/// Only the stamps of an [`IndexState`], borrowed from the state file's
+/// bytes: what the freshness check before every search needs. Reading the
+/// whole state (hashes, formats, an owned string per path) was an eighth
+/// of a cold query's time on a corpus of 3,500 files.
+#[derive(Debug, Default, Deserialize)]
+pub struct RecordedStamps<'a> {
+    #[serde(borrow, default)]
+    pub reports: std::collections::HashMap<std::borrow::Cow<'a, str>, StampOnly>,
+    #[serde(borrow, default)]
+    pub skipped: std::collections::HashMap<std::borrow::Cow<'a, str>, FileStamp>,
+    #[serde(default)]
+    pub settings: BTreeMap<String, Option<FileStamp>>,
+}
+
+/// A report's entry in the state file, its stamp alone.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct StampOnly {
+    #[serde(default)]
+    pub stamp: FileStamp,
+}
+
+impl<'a> RecordedStamps<'a> {
+    /// Parse state-file bytes; an unreadable state is an empty one (every
+    /// file then counts as added, and the update rebuilds what it must).
+    pub fn parse(bytes: &'a [u8]) -> RecordedStamps<'a> {
+        serde_json::from_slice(bytes).unwrap_or_default()
+    }
+
+    /// The recorded stamp of a file, read or skipped.
+    pub fn get(&self, rel: &str) -> Option<FileStamp> {
+        self.reports
+            .get(rel)
+            .map(|r| r.stamp)
+            .or_else(|| self.skipped.get(rel).copied())
+    }
+
+    /// How many files are recorded.
+    pub fn len(&self) -> usize {
+        self.reports.len() + self.skipped.len()
+    }
+
+    /// No file is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// An exclusive lock on an index directory, held while building.
 pub struct BuildLock {
     _file: File,

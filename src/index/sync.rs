@@ -15,7 +15,7 @@
 //!   says how many files changed.
 
 use super::build::{self, BuildObserver, BuildOptions, BuildSummary};
-use super::layout::{self, CommitPayload, DirState, IndexState, dir_state};
+use super::layout::{self, CommitPayload, DirState, RecordedStamps, dir_state};
 use crate::corpus::{self, tags::Tagger};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -26,12 +26,17 @@ pub const DEFAULT_INDEX: &str = "index";
 pub const DEFAULT_CORPUS: &str = "corpus";
 
 /// Where the index and its corpus are, as the user gave them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Location {
     pub index: Option<PathBuf>,
     pub corpus: Option<PathBuf>,
     /// Bring a stale index up to date (otherwise only say it is stale).
     pub update: bool,
+    /// Compare the index with its corpus at all. Without, an existing
+    /// index is searched as it is (the default index is still built on
+    /// first use): for large corpora that the user knows to be unchanged,
+    /// where the check's stat per file is most of a cold query.
+    pub check: bool,
 }
 
 impl Location {
@@ -87,31 +92,37 @@ impl Staleness {
 pub fn staleness(
     corpus_dir: &Path,
     payload: &CommitPayload,
-    state: &IndexState,
+    recorded: &RecordedStamps,
 ) -> Result<Staleness> {
     let files = corpus::stamps(corpus_dir, payload.walk)?;
     let mut out = Staleness::default();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut known = 0;
     for (rel, stamp) in &files {
-        seen.insert(rel.as_str());
-        let recorded = state
-            .reports
-            .get(rel)
-            .map(|r| r.stamp)
-            .or_else(|| state.skipped.get(rel).copied());
-        match recorded {
+        match recorded.get(rel) {
             None => out.added.push(rel.clone()),
-            Some(old) if old != *stamp => out.modified.push(rel.clone()),
-            Some(_) => {}
+            Some(old) => {
+                known += 1;
+                if old != *stamp {
+                    out.modified.push(rel.clone());
+                }
+            }
         }
     }
-    for known in state.reports.keys().chain(state.skipped.keys()) {
-        if !seen.contains(known.as_str()) {
-            out.removed.push(known.clone());
-        }
+    // Walked paths are distinct, so when every recorded file was met,
+    // none was removed; only otherwise is the walk looked up by name.
+    if known < recorded.len() {
+        let walked: std::collections::HashSet<&str> =
+            files.iter().map(|(rel, _)| rel.as_str()).collect();
+        let mut removed: Vec<String> = (recorded.reports.keys())
+            .chain(recorded.skipped.keys())
+            .filter(|rel| !walked.contains(rel.as_ref()))
+            .map(|rel| rel.to_string())
+            .collect();
+        removed.sort();
+        out.removed = removed;
     }
     let themes_file = payload.themes_file.as_deref().map(Path::new);
-    out.settings = build::settings_stamps(corpus_dir, themes_file) != state.settings
+    out.settings = build::settings_stamps(corpus_dir, themes_file) != recorded.settings
         || !payload.fingerprint.starts_with(&build::rules_fingerprint());
     Ok(out)
 }
@@ -132,6 +143,8 @@ pub enum Synced {
     },
     /// The corpus the index was built from is not there to compare with.
     CorpusGone(PathBuf),
+    /// Not compared with the corpus, as asked (`--no-check`).
+    Unchecked,
 }
 
 /// Make the index in `location` ready to search (see the module docs).
@@ -157,6 +170,7 @@ pub fn sync(location: &Location, observer: &dyn BuildObserver) -> Result<Synced>
             let summary = build::build(&BuildOptions::new(&corpus, &dir), &tagger, observer)?;
             return Ok(Synced::Built(summary));
         }
+        DirState::Ready if !location.check => return Ok(Synced::Unchecked),
         DirState::Ready => {}
         DirState::OtherFormat(_) | DirState::Foreign => return Ok(Synced::Current),
     }
@@ -187,8 +201,8 @@ pub fn sync(location: &Location, observer: &dyn BuildObserver) -> Result<Synced>
     if !corpus.is_dir() {
         return Ok(Synced::CorpusGone(corpus));
     }
-    let state = layout::read_state(&dir, &payload);
-    let staleness = staleness(&corpus, &payload, &state)?;
+    let state = layout::read_state_bytes(&dir, &payload);
+    let staleness = staleness(&corpus, &payload, &RecordedStamps::parse(&state))?;
     if staleness.is_current() {
         return Ok(Synced::Current);
     }

@@ -119,7 +119,7 @@ impl BuildObserver for StderrProgress {
 /// Say on stderr what bringing the index in step with its corpus did.
 pub fn report_sync(synced: &Synced, index: &Path) {
     match synced {
-        Synced::Current => {}
+        Synced::Current | Synced::Unchecked => {}
         Synced::Built(summary) | Synced::Updated(summary) => {
             eprintln!("baogao: {}", summary_line(summary));
         }
