@@ -287,3 +287,34 @@ fn damaged_segment_files_are_clear_errors_and_rebuild_recovers() {
         }
     }
 }
+
+#[test]
+fn a_full_build_leaves_one_segment_that_answers_as_before() {
+    let ws = Workspace::with_seed_corpus();
+    // Two indexing threads each write their own segment; the build then
+    // merges them.
+    ws.cmd("index")
+        .args(["--quiet", "--threads", "2"])
+        .assert()
+        .success();
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.index().join("meta.json")).expect("meta.json"))
+            .expect("meta.json is JSON");
+    let segments = meta["segments"].as_array().expect("segments").len();
+    assert_eq!(segments, 1, "{meta}");
+    // Only the merged segment's files are left behind.
+    let postings = std::fs::read_dir(ws.index())
+        .expect("index dir")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "idx"))
+        .count();
+    assert_eq!(postings, 1);
+    // The merged index answers what an index built on one thread does.
+    let single = ws.dir.path().join("single");
+    ws.cmd("index")
+        .args(["--quiet", "--threads", "1", "--index"])
+        .arg(&single)
+        .assert()
+        .success();
+    assert_eq!(answers(&ws, &ws.index()), answers(&ws, &single));
+}

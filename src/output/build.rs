@@ -108,6 +108,12 @@ impl BuildObserver for StderrProgress {
         self.say(&format!("baogao: warning: {problem}"));
     }
 
+    fn merging(&self, segments: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("merging {segments} segments into one…"));
+        }
+    }
+
     fn check_error(&self, finding: &Finding) {
         self.say(&format!(
             "baogao: error: {}: {}",
