@@ -140,6 +140,22 @@ fn no_check_searches_the_index_as_it_is_and_says_nothing() {
 }
 
 #[test]
+fn no_check_still_refuses_another_corpus() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let other = ws.dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let output = ws
+        .cmd("search")
+        .args(["双减", "--no-check", "--corpus"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout_of(&output).is_empty());
+}
+
+#[test]
 fn no_check_still_builds_the_default_index_on_first_use() {
     let ws = Workspace::with_seed_corpus();
     let output = ws
