@@ -20,9 +20,12 @@ fn answers(ws: &Workspace, index: &Path) -> Answers {
     QUERIES
         .iter()
         .map(|q| {
+            // --no-check: the index as it is. A checked search would first
+            // bring an index left behind by a killed build up to date, and
+            // so never show what the kill left.
             let output = ws
                 .cmd("search")
-                .args([q, "--all", "--json", "--no-collapse"])
+                .args([q, "--all", "--json", "--no-collapse", "--no-check"])
                 .arg("--index")
                 .arg(index)
                 .output()
