@@ -221,16 +221,19 @@ def exported_stream(index, cache):
     """The exported paragraphs, written once to `cache` and then read back
     a line at a time (a 1 GB corpus's five million paragraphs as one
     Python list would take several GB). Returns a function that yields
-    them; the time to export is not part of the FTS5 build time."""
+    them, and their number (one line each, counted unparsed); the time to
+    export is not part of the FTS5 build time."""
     with open(cache, "w", encoding="utf-8") as out:
         subprocess.run([str(BAOGAO), "export", "--index", str(index)], stdout=out, check=True)
+    with open(cache, "rb") as f:
+        count = sum(1 for _ in f)
 
     def rows():
         with open(cache, encoding="utf-8") as f:
             for line in f:
                 yield json.loads(line)
 
-    return rows
+    return rows, count
 
 
 def startup(runs):
@@ -433,7 +436,8 @@ def main():
     boot = startup(args.runs)
 
     profiles = {}
-    if args.profile and perf_available():
+    profiling = args.profile and perf_available()
+    if profiling:
         print("profiles…", file=sys.stderr)
         profiles["cold query at 66 MB (学前教育, 30 processes)"] = profile(
             [str(BAOGAO), "search", "--index", str(index), "学前教育", "--color", "never"], repeat=30)
@@ -452,8 +456,7 @@ def main():
         s_parts = bytes_by_extension(sindex)
         print("SQLite FTS5 over it…", file=sys.stderr)
         sdb = work / "synth-fts.db"
-        s_rows = exported_stream(sindex, work / "synth-export.jsonl")
-        s_paragraphs = sum(1 for _ in s_rows())
+        s_rows, s_paragraphs = exported_stream(sindex, work / "synth-export.jsonl")
         s_sqlite, s_sqlite_bytes = build_sqlite(s_rows, sdb, 1)
         (work / "synth-export.jsonl").unlink()
         print("cold and warm queries at scale…", file=sys.stderr)
@@ -461,7 +464,7 @@ def main():
         s_warm = warm_baogao(sindex, None, max(3, args.bench_runs // 4))
         s_warm_lit = warm_baogao(sindex, literal_file, max(3, args.bench_runs // 4))
         s_warm_sql = warm_sqlite(sdb, LITERALS["long"], max(3, args.bench_runs // 4))
-        if args.profile and perf_available():
+        if profiling:
             print("profiles at scale…", file=sys.stderr)
             profiles[f"cold query at {args.scale_mb} MB (学前教育, 10 processes)"] = profile(
                 [str(BAOGAO), "search", "--index", str(sindex), "学前教育", "--color", "never"], repeat=10)

@@ -111,8 +111,6 @@ fn a_report_added_to_the_corpus_is_found_by_the_next_search() {
 fn no_check_searches_the_index_as_it_is_and_says_nothing() {
     let ws = Workspace::with_seed_corpus();
     ws.build();
-    // The default index is still built on first use, with or without the
-    // check.
     ws.write("新报告.txt", "2025年,全县推进量子计算机试点。\n");
     let unchecked = ws
         .cmd("search")

@@ -166,13 +166,11 @@ pub fn themes_of(index: &Index) -> Vec<String> {
 /// Read the state file named by a payload; a missing or unreadable state
 /// means "nothing known", which makes the next build re-index everything.
 pub fn read_state(dir: &Path, payload: &CommitPayload) -> IndexState {
-    std::fs::read(dir.join(&payload.state_file))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+    serde_json::from_slice(&read_state_bytes(dir, payload)).unwrap_or_default()
 }
 
-/// The state file's bytes, for [`RecordedStamps::parse`].
+/// The state file's bytes (none when it cannot be read), for [`read_state`]
+/// and [`RecordedStamps::parse`].
 pub fn read_state_bytes(dir: &Path, payload: &CommitPayload) -> Vec<u8> {
     std::fs::read(dir.join(&payload.state_file)).unwrap_or_default()
 }
