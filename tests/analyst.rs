@@ -137,6 +137,90 @@ fn no_check_searches_the_index_as_it_is_and_says_nothing() {
     assert!(stdout_of(&after).contains("新报告.txt"));
 }
 
+/// The index's files whose names start with `prefix`.
+fn index_files(ws: &Workspace, prefix: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(ws.index())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_check_sees_changes_from_the_stamps_file_or_without_it() {
+    // The check reads the commit's stamps file; where that is gone or
+    // damaged (or the index predates it) it reads the state instead. Each
+    // way, an unchanged corpus passes quietly and each kind of change is
+    // seen.
+    for damage in ["none", "removed", "truncated", "garbage"] {
+        let ws = Workspace::with_seed_corpus();
+        ws.build();
+        let stamps = index_files(&ws, "stamps-");
+        assert_eq!(stamps.len(), 1, "{damage}: one stamps file per commit");
+        match damage {
+            "removed" => std::fs::remove_file(&stamps[0]).unwrap(),
+            "truncated" => {
+                let bytes = std::fs::read(&stamps[0]).unwrap();
+                std::fs::write(&stamps[0], &bytes[..bytes.len() / 2]).unwrap();
+            }
+            "garbage" => std::fs::write(&stamps[0], "not stamps").unwrap(),
+            _ => {}
+        }
+        let quiet = ws.cmd("search").arg("双减").output().unwrap();
+        assert_eq!(quiet.status.code(), Some(0), "{damage}");
+        assert!(
+            stderr_of(&quiet).is_empty(),
+            "{damage}: {}",
+            stderr_of(&quiet)
+        );
+
+        // One report edited, one removed, one added.
+        let reports: Vec<_> = std::fs::read_dir(ws.corpus())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        let mut edited = std::fs::read_to_string(&reports[0]).unwrap();
+        edited.push_str("\n全县推进量子计算机试点。\n");
+        std::fs::write(&reports[0], edited).unwrap();
+        std::fs::remove_file(&reports[1]).unwrap();
+        ws.write("新报告.txt", "2025年,全县开展量子通信课程。\n");
+        let stale = ws
+            .cmd("search")
+            .args(["量子", "--no-update"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&stale);
+        assert!(
+            stderr.contains("3 files changed")
+                && stderr.contains("1 added")
+                && stderr.contains("1 modified")
+                && stderr.contains("1 removed"),
+            "{damage}: {stderr}"
+        );
+        // The update writes a new stamps file and removes the old one.
+        let updated = ws.cmd("search").args(["量子", "-c"]).output().unwrap();
+        assert_eq!(updated.status.code(), Some(0), "{damage}");
+        assert_eq!(index_files(&ws, "stamps-").len(), 1, "{damage}");
+        assert_eq!(index_files(&ws, "state-").len(), 1, "{damage}");
+        assert_ne!(index_files(&ws, "stamps-"), stamps, "{damage}");
+        let again = ws.cmd("search").arg("量子").output().unwrap();
+        assert!(
+            stderr_of(&again).is_empty(),
+            "{damage}: {}",
+            stderr_of(&again)
+        );
+    }
+}
+
 #[test]
 fn no_check_still_refuses_another_corpus() {
     let ws = Workspace::with_seed_corpus();

@@ -10,6 +10,7 @@
 
 use super::layout::{self, CommitPayload, DirState, IndexState, ReportState, dir_state};
 use super::schema::{self, Fields};
+use super::stamps;
 use crate::analysis;
 use crate::corpus::check::{self, Finding, Severity};
 use crate::corpus::{self, CorpusFile, FileStamp, Problem, WalkOptions, tags::Tagger};
@@ -327,6 +328,7 @@ fn build_inner(
             format: schema::FORMAT_VERSION,
             fingerprint: fingerprint.clone(),
             state_file: String::new(),
+            stamps_file: None,
             themes: tagger.theme_names(),
             corpus: Some(recorded.corpus),
             walk: recorded.walk,
@@ -546,6 +548,9 @@ fn commit(
     payload.state_file = format!("state-{}.json", prepared.opstamp());
     let bytes = serde_json::to_vec(state).map_err(|e| Error::Invalid(e.to_string()))?;
     layout::write_atomically(&dir.join(&payload.state_file), &bytes)?;
+    let stamps_file = format!("stamps-{}.bin", prepared.opstamp());
+    layout::write_atomically(&dir.join(&stamps_file), &stamps::encode(state))?;
+    payload.stamps_file = Some(stamps_file);
     let payload = serde_json::to_string(&payload).map_err(|e| Error::Invalid(e.to_string()))?;
     prepared.set_payload(&payload);
     prepared.commit()?;
@@ -579,21 +584,23 @@ fn merge_segments(
     Ok(())
 }
 
-/// Delete state files that no commit refers to any more (left by earlier
-/// commits or by builds killed before their commit).
+/// Delete state and stamps files that no commit refers to any more (left
+/// by earlier commits or by builds killed before their commit).
 fn remove_stale_state_files(dir: &Path, index: &Index) {
-    let Some(current) = layout::read_payload(index).map(|p| p.state_file) else {
+    let Some(payload) = layout::read_payload(index) else {
         return;
     };
+    let current = [Some(payload.state_file), payload.stamps_file];
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("state-")
-            && (name.ends_with(".json") || name.ends_with(".tmp"))
-            && name != current
-        {
+        let ours = (name.starts_with("state-") && name.ends_with(".json"))
+            || (name.starts_with("stamps-") && name.ends_with(".bin"))
+            || ((name.starts_with("state-") || name.starts_with("stamps-"))
+                && name.ends_with(".tmp"));
+        if ours && !current.iter().flatten().any(|c| *c == name) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -8,9 +8,12 @@
 //!   by whoever builds or updates the index;
 //! * `state-<opstamp>.json` — which report files, with which content
 //!   hashes, the commit contains (for incremental builds), named by the
-//!   commit's payload so that index and state change together.
+//!   commit's payload so that index and state change together;
+//! * `stamps-<opstamp>.bin` — the same commit's file stamps alone, in the
+//!   compact form the check before every search reads ([`super::stamps`]).
 
 use super::schema::FORMAT_VERSION;
+use super::stamps::{self, RecordedStamps};
 use crate::corpus::{FileStamp, WalkOptions};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -101,6 +104,10 @@ pub struct CommitPayload {
     /// How that folder was walked.
     #[serde(default)]
     pub walk: WalkOptions,
+    /// The stamps file written with the state (`None`: an index built
+    /// before there were stamps files; the check reads the state instead).
+    #[serde(default)]
+    pub stamps_file: Option<String>,
     /// The theme taxonomy file given with `--themes`, canonical (`None`:
     /// `themes.toml` in the corpus folder, else the built-in one).
     #[serde(default)]
@@ -169,57 +176,29 @@ pub fn read_state(dir: &Path, payload: &CommitPayload) -> IndexState {
     serde_json::from_slice(&read_state_bytes(dir, payload)).unwrap_or_default()
 }
 
-/// The state file's bytes (none when it cannot be read), for [`read_state`]
-/// and [`RecordedStamps::parse`].
+/// The state file's bytes (none when it cannot be read).
 pub fn read_state_bytes(dir: &Path, payload: &CommitPayload) -> Vec<u8> {
     std::fs::read(dir.join(&payload.state_file)).unwrap_or_default()
 }
 
-/// Only the stamps of an [`IndexState`], borrowed from the state file's
-/// bytes: what the freshness check before every search needs. Reading the
-/// whole state (hashes, formats, an owned string per path) was an eighth
-/// of a cold query's time on a corpus of 3,500 files.
-#[derive(Debug, Default, Deserialize)]
-pub struct RecordedStamps<'a> {
-    #[serde(borrow, default)]
-    pub reports: std::collections::HashMap<std::borrow::Cow<'a, str>, StampOnly>,
-    #[serde(borrow, default)]
-    pub skipped: std::collections::HashMap<std::borrow::Cow<'a, str>, FileStamp>,
-    #[serde(default)]
-    pub settings: BTreeMap<String, Option<FileStamp>>,
-}
-
-/// A report's entry in the state file, its stamp alone.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-pub struct StampOnly {
-    #[serde(default)]
-    pub stamp: FileStamp,
-}
-
-impl<'a> RecordedStamps<'a> {
-    /// Parse state-file bytes; an unreadable state is an empty one (every
-    /// file then counts as added, and the update rebuilds what it must).
-    pub fn parse(bytes: &'a [u8]) -> RecordedStamps<'a> {
-        serde_json::from_slice(bytes).unwrap_or_default()
+/// The recorded stamps the freshness check compares the corpus with: from
+/// the commit's stamps file (see [`super::stamps`]), or, where there is
+/// none or it cannot be read, from its JSON state. The bytes it borrows
+/// from are read into `buffer`.
+pub fn read_recorded_stamps<'a>(
+    dir: &Path,
+    payload: &CommitPayload,
+    buffer: &'a mut Vec<u8>,
+) -> RecordedStamps<'a> {
+    if let Some(name) = &payload.stamps_file
+        && let Ok(bytes) = std::fs::read(dir.join(name))
+    {
+        *buffer = bytes;
+        if let Some(recorded) = stamps::decode(buffer) {
+            return recorded;
+        }
     }
-
-    /// The recorded stamp of a file, read or skipped.
-    pub fn get(&self, rel: &str) -> Option<FileStamp> {
-        self.reports
-            .get(rel)
-            .map(|r| r.stamp)
-            .or_else(|| self.skipped.get(rel).copied())
-    }
-
-    /// How many files are recorded.
-    pub fn len(&self) -> usize {
-        self.reports.len() + self.skipped.len()
-    }
-
-    /// No file is recorded.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
+    RecordedStamps::of_state(&read_state(dir, payload))
 }
 
 /// An exclusive lock on an index directory, held while building.

@@ -12,7 +12,9 @@
 //!   complete commit, old or new;
 //! * `state-<opstamp>.json` — which report files, with which content
 //!   hashes, the commit contains (for incremental builds). The commit's
-//!   payload names the state file, so index and state change together.
+//!   payload names the state file, so index and state change together;
+//! * `stamps-<opstamp>.bin` — the same commit's file stamps alone, compact,
+//!   for the freshness check before every search ([`stamps`]).
 //!
 //! [`schema`] defines the documents, [`document`] writes records into them
 //! and reads them back, [`layout`] keeps baogao's own files in the
@@ -23,6 +25,7 @@ pub mod build;
 pub mod document;
 pub mod layout;
 pub mod schema;
+pub mod stamps;
 pub mod sync;
 
 use crate::analysis;
@@ -148,6 +151,7 @@ pub fn in_memory(
         format: FORMAT_VERSION,
         fingerprint: String::new(),
         state_file: String::new(),
+        stamps_file: None,
         themes,
         corpus: None,
         walk: Default::default(),

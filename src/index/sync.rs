@@ -17,9 +17,11 @@
 //!   (BENCHMARKS.md), and a user who knows the corpus unchanged can skip it.
 
 use super::build::{self, BuildObserver, BuildOptions, BuildSummary};
-use super::layout::{self, CommitPayload, DirState, RecordedStamps, dir_state};
+use super::layout::{self, CommitPayload, DirState, dir_state};
+use super::stamps::RecordedStamps;
 use crate::corpus::{self, tags::Tagger};
 use crate::error::{Error, Result};
+use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
 /// The index directory used when none is given.
@@ -96,32 +98,36 @@ pub fn staleness(
     payload: &CommitPayload,
     recorded: &RecordedStamps,
 ) -> Result<Staleness> {
-    let files = corpus::stamps(corpus_dir, payload.walk)?;
+    let walked = corpus::stamps(corpus_dir, payload.walk)?;
     let mut out = Staleness::default();
-    let mut known = 0;
-    for (rel, stamp) in &files {
-        match recorded.get(rel) {
-            None => out.added.push(rel.clone()),
-            Some(old) => {
-                known += 1;
-                if old != *stamp {
+    // Both lists are sorted by path bytes: one merge pass, no lookups.
+    let (mut w, mut r) = (walked.iter().peekable(), recorded.files.iter().peekable());
+    loop {
+        let order = match (w.peek(), r.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((rel, _)), Some((path, _))) => rel.as_bytes().cmp(path),
+        };
+        match order {
+            Ordering::Less => {
+                if let Some((rel, _)) = w.next() {
+                    out.added.push(rel.clone());
+                }
+            }
+            Ordering::Greater => {
+                if let Some((path, _)) = r.next() {
+                    out.removed.push(String::from_utf8_lossy(path).into_owned());
+                }
+            }
+            Ordering::Equal => {
+                if let (Some((rel, now)), Some((_, then))) = (w.next(), r.next())
+                    && now != then
+                {
                     out.modified.push(rel.clone());
                 }
             }
         }
-    }
-    // Walked paths are distinct, so when every recorded file was met,
-    // none was removed; only otherwise is the walk looked up by name.
-    if known < recorded.len() {
-        let walked: std::collections::HashSet<&str> =
-            files.iter().map(|(rel, _)| rel.as_str()).collect();
-        let mut removed: Vec<String> = (recorded.reports.keys())
-            .chain(recorded.skipped.keys())
-            .filter(|rel| !walked.contains(rel.as_ref()))
-            .map(|rel| rel.to_string())
-            .collect();
-        removed.sort();
-        out.removed = removed;
     }
     let themes_file = payload.themes_file.as_deref().map(Path::new);
     out.settings = build::settings_stamps(corpus_dir, themes_file) != recorded.settings
@@ -207,8 +213,9 @@ pub fn sync(location: &Location, observer: &dyn BuildObserver) -> Result<Synced>
     if !corpus.is_dir() {
         return Ok(Synced::CorpusGone(corpus));
     }
-    let state = layout::read_state_bytes(&dir, &payload);
-    let staleness = staleness(&corpus, &payload, &RecordedStamps::parse(&state))?;
+    let mut buffer = Vec::new();
+    let recorded = layout::read_recorded_stamps(&dir, &payload, &mut buffer);
+    let staleness = staleness(&corpus, &payload, &recorded)?;
     if staleness.is_current() {
         return Ok(Synced::Current);
     }
