@@ -9,7 +9,7 @@ use baogao::corpus::{Report, tags::Tagger};
 use baogao::search::query;
 use baogao::search::{Engine, MatchMode};
 use common::{Rng, Workspace, json_lines, random_substrings};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn seed_reports() -> Vec<Report> {
     common::load_reports(&common::root().join("corpus"))
@@ -123,6 +123,82 @@ fn facet_sum(lines: &[serde_json::Value], key: &str) -> u64 {
         .values()
         .map(|v| v.as_u64().unwrap())
         .sum()
+}
+
+#[test]
+fn facet_counts_match_the_hits_value_by_value_over_many_batches() {
+    // Facets are counted in batches of 1,024 hits; 1,500 hits in one
+    // segment, with and without counties, years and themes (several per
+    // paragraph, or none), checked value by value against the hits.
+    let ws = Workspace::new();
+    let counties = ["青田县", "常山县", "靖宇县", "瓯海区", "松阳县"];
+    for (c, county) in counties.iter().enumerate() {
+        for year in 2020..2024 {
+            let text: String = (0..60)
+                .map(|i| {
+                    let theme = match (i + c) % 4 {
+                        0 => "学前教育普惠发展",
+                        1 => "学前教育和职业教育",
+                        2 => "党建引领",
+                        _ => "综合工作",
+                    };
+                    format!("第{i}项:{county}{year}年教育工作,{theme}。\n\n")
+                })
+                .collect();
+            ws.write(&format!("{county}教育局{year}年工作总结.txt"), text);
+        }
+    }
+    let national: String = (0..300)
+        .map(|i| format!("第{i}条:全国教育事业持续发展。\n\n"))
+        .collect();
+    ws.write("国务院工作报告.txt", national);
+    ws.build();
+    let output = ws
+        .cmd("search")
+        .args(["教育", "--all", "--no-collapse", "--facets", "--json"])
+        .output()
+        .unwrap();
+    let lines = json_lines(&output.stdout);
+    let hits: Vec<&serde_json::Value> = lines.iter().filter(|l| l["type"] == "hit").collect();
+    assert_eq!(hits.len(), 1500);
+    let facets = lines.iter().find(|l| l["type"] == "facets").unwrap();
+    let value = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "(none)".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    for key in ["county", "city", "province", "year", "kind", "theme"] {
+        let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+        for hit in &hits {
+            let values: Vec<String> = if key == "theme" {
+                hit["themes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(value)
+                    .collect()
+            } else {
+                vec![value(&hit[key])]
+            };
+            if values.is_empty() {
+                *expected.entry("(none)".into()).or_default() += 1;
+            }
+            for v in values {
+                *expected.entry(v).or_default() += 1;
+            }
+        }
+        let counted: BTreeMap<String, u64> = facets[key]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+            .collect();
+        assert_eq!(counted, expected, "{key}");
+        assert!(
+            expected.len() > 1,
+            "{key}: more than one value to tell apart"
+        );
+    }
 }
 
 #[test]
