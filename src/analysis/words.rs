@@ -137,7 +137,7 @@ impl TokenStream for WordTokenStream {
 /// Is this token worth indexing? Punctuation and whitespace carry no meaning
 /// for ranking (the bigram field still has them for literal matches).
 fn is_indexable(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric)
+    word.chars().any(super::normalize::is_letter_or_digit)
 }
 
 /// Segment `text` in search mode: the normalised text, and the span of
