@@ -13,7 +13,6 @@
 //!   compact form the check before every search reads ([`super::stamps`]).
 
 use super::schema::FORMAT_VERSION;
-use super::stamps::{self, RecordedStamps};
 use crate::corpus::{FileStamp, WalkOptions};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -179,26 +178,6 @@ pub fn read_state(dir: &Path, payload: &CommitPayload) -> IndexState {
 /// The state file's bytes (none when it cannot be read).
 pub fn read_state_bytes(dir: &Path, payload: &CommitPayload) -> Vec<u8> {
     std::fs::read(dir.join(&payload.state_file)).unwrap_or_default()
-}
-
-/// The recorded stamps the freshness check compares the corpus with: from
-/// the commit's stamps file (see [`super::stamps`]), or, where there is
-/// none or it cannot be read, from its JSON state. The bytes it borrows
-/// from are read into `buffer`.
-pub fn read_recorded_stamps<'a>(
-    dir: &Path,
-    payload: &CommitPayload,
-    buffer: &'a mut Vec<u8>,
-) -> RecordedStamps<'a> {
-    if let Some(name) = &payload.stamps_file
-        && let Ok(bytes) = std::fs::read(dir.join(name))
-    {
-        *buffer = bytes;
-        if let Some(recorded) = stamps::decode(buffer) {
-            return recorded;
-        }
-    }
-    RecordedStamps::of_state(&read_state(dir, payload))
 }
 
 /// An exclusive lock on an index directory, held while building.

@@ -23,10 +23,11 @@
 //! error: the check then reads the JSON state instead (indexes written
 //! before this file existed have only that).
 
-use super::layout::IndexState;
+use super::layout::{self, CommitPayload, IndexState};
 use crate::corpus::FileStamp;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 const MAGIC: &[u8; 8] = b"BGSTAMP1";
 
@@ -54,6 +55,26 @@ impl RecordedStamps<'static> {
             settings: state.settings.clone(),
         }
     }
+}
+
+/// The recorded stamps the freshness check compares the corpus with: from
+/// the commit's stamps file (see this module), or, where there is
+/// none or it cannot be read, from its JSON state. The bytes it borrows
+/// from are read into `buffer`.
+pub fn read_recorded<'a>(
+    dir: &Path,
+    payload: &CommitPayload,
+    buffer: &'a mut Vec<u8>,
+) -> RecordedStamps<'a> {
+    if let Some(name) = &payload.stamps_file
+        && let Ok(bytes) = std::fs::read(dir.join(name))
+    {
+        *buffer = bytes;
+        if let Some(recorded) = decode(buffer) {
+            return recorded;
+        }
+    }
+    RecordedStamps::of_state(&layout::read_state(dir, payload))
 }
 
 /// The stamps file's bytes for a state.

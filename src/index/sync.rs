@@ -18,7 +18,7 @@
 
 use super::build::{self, BuildObserver, BuildOptions, BuildSummary};
 use super::layout::{self, CommitPayload, DirState, dir_state};
-use super::stamps::RecordedStamps;
+use super::stamps::{self, RecordedStamps};
 use crate::corpus::{self, tags::Tagger};
 use crate::error::{Error, Result};
 use std::cmp::Ordering;
@@ -214,7 +214,7 @@ pub fn sync(location: &Location, observer: &dyn BuildObserver) -> Result<Synced>
         return Ok(Synced::CorpusGone(corpus));
     }
     let mut buffer = Vec::new();
-    let recorded = layout::read_recorded_stamps(&dir, &payload, &mut buffer);
+    let recorded = stamps::read_recorded(&dir, &payload, &mut buffer);
     let staleness = staleness(&corpus, &payload, &recorded)?;
     if staleness.is_current() {
         return Ok(Synced::Current);
