@@ -434,6 +434,10 @@ pub struct BenchArgs {
     /// Threads running the query set concurrently
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: u16,
+    /// Score every hit of every query, with no top-k pruning (same
+    /// results; to measure what pruning saves)
+    #[arg(long)]
+    pub exhaustive: bool,
     /// Print JSON lines
     #[arg(long)]
     pub json: bool,
@@ -574,6 +578,7 @@ impl BenchArgs {
             runs: self.runs as usize,
             warmup: self.warmup as usize,
             threads: usize::from(self.threads),
+            exhaustive: self.exhaustive,
         }
     }
 }

@@ -581,3 +581,41 @@ fn help_and_mistyped_arguments_are_clap_s_own() {
         }
     }
 }
+
+#[test]
+fn bench_reports_each_query_and_a_summary_pruned_or_exhaustive() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    // Beside the corpus, not in it (it would be a report).
+    let queries = ws.index().with_file_name("queries.txt");
+    std::fs::write(&queries, "# class: words\n教育\n学校\n@facets 教育\n").expect("write");
+    let run = |extra: &[&str]| {
+        let output = ws
+            .cmd("bench")
+            .arg("--queries")
+            .arg(&queries)
+            .args(["--runs", "2", "--warmup", "0", "--json"])
+            .args(extra)
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_text(&output));
+        json_lines(&output.stdout)
+    };
+    let pruned = run(&[]);
+    let exhaustive = run(&["--exhaustive"]);
+    let per_query = |lines: &[serde_json::Value]| -> Vec<(String, u64)> {
+        lines
+            .iter()
+            .filter(|l| l["type"] == "query")
+            .map(|l| (l["query"].to_string(), l["hits"].as_u64().unwrap_or(0)))
+            .collect()
+    };
+    assert_eq!(per_query(&pruned).len(), 3);
+    assert!(per_query(&pruned).iter().all(|(_, hits)| *hits > 0));
+    assert_eq!(per_query(&pruned), per_query(&exhaustive));
+    let summary = |lines: &[serde_json::Value]| lines.last().cloned().unwrap_or_default();
+    assert_eq!(summary(&pruned)["type"], "summary");
+    assert_eq!(summary(&pruned)["searches"], 6);
+    assert_eq!(summary(&pruned)["exhaustive"], false);
+    assert_eq!(summary(&exhaustive)["exhaustive"], true);
+}

@@ -544,3 +544,124 @@ fn hundreds_of_random_and_malformed_queries_never_panic() {
     let empty = ws.cmd("search").arg("").output().unwrap();
     assert_eq!(empty.status.code(), Some(2));
 }
+
+/// A search's page as comparable values: total, then per hit its place,
+/// score (bit for bit), kind and folded copies.
+type Page = (u64, Vec<(String, u64, u32, String, Vec<(String, u64)>)>);
+
+fn page_of(engine: &Engine, text: &str, options: &baogao::search::SearchOptions) -> Page {
+    let results = engine
+        .search(&common::query(text, MatchMode::Fill), options)
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    let hits = results
+        .hits
+        .iter()
+        .map(|h| {
+            let copies = h
+                .copies
+                .iter()
+                .map(|c| (c.paragraph.file.clone(), u64::from(c.paragraph.number)))
+                .collect();
+            (
+                h.record.paragraph.file.clone(),
+                u64::from(h.record.paragraph.number),
+                h.score.to_bits(),
+                format!("{:?}", h.match_kind),
+                copies,
+            )
+        })
+        .collect();
+    (results.total, hits)
+}
+
+/// Two-character words of the texts: the most frequent (broad queries,
+/// where pruning skips the most) and some drawn at random.
+fn frequent_and_random_words(texts: &[&str], frequent: usize, seed: u64) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for text in texts {
+        let chars: Vec<char> = text.chars().collect();
+        for pair in chars.windows(2) {
+            if pair.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
+                *counts.entry(pair.iter().collect()).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut by_count: Vec<(usize, String)> = counts.into_iter().map(|(w, c)| (c, w)).collect();
+    by_count.sort_by(|a, b| b.cmp(a));
+    let mut words: Vec<String> = by_count
+        .into_iter()
+        .take(frequent)
+        .map(|(_, w)| w)
+        .collect();
+    for word in random_substrings(texts, frequent, seed) {
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// Block-max WAND must give the exhaustive page, hit for hit and score for
+/// score (src/search/pruned.rs), for broad and narrow words and pages of
+/// every size, collapsed or not. Over the bundled corpus always, and over
+/// the national reports in ../shared where present (large enough for whole
+/// posting blocks to be skipped).
+#[test]
+fn pruned_pages_are_the_exhaustive_pages() {
+    let mut corpora = vec![common::root().join("corpus")];
+    match common::shared() {
+        Some(shared) => corpora.push(shared.join("corpus/national")),
+        None => eprintln!("skipping the national corpus: ../shared is absent"),
+    }
+    let pages = [
+        (Some(1), 0, false),
+        (Some(3), 0, false),
+        (Some(10), 0, true),
+        (Some(10), 0, false),
+        (Some(5), 20, true),
+        (Some(40), 0, false),
+    ];
+    for corpus in corpora {
+        let reports = common::load_reports(&corpus);
+        let texts: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| r.paragraphs.iter().map(|p| p.paragraph.text.as_str()))
+            .collect();
+        let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+        let words = frequent_and_random_words(&texts, 40, 7);
+        let mut compared = 0;
+        for word in &words {
+            for &(limit, offset, collapse) in &pages {
+                let options = baogao::search::SearchOptions {
+                    limit,
+                    offset,
+                    collapse,
+                    ..Default::default()
+                };
+                engine.set_pruning(false);
+                let before = engine.pruned_searches();
+                let exhaustive = page_of(&engine, word, &options);
+                assert_eq!(engine.pruned_searches(), before, "{word}: pruned while off");
+                engine.set_pruning(true);
+                let pruned = page_of(&engine, word, &options);
+                assert_eq!(
+                    pruned,
+                    exhaustive,
+                    "{word} limit {limit:?} offset {offset} collapse {collapse} in {}",
+                    corpus.display()
+                );
+                compared += 1;
+            }
+        }
+        // The comparison means something only if pruning took many pages
+        // (random words longer than two characters, and pages larger than
+        // a word's hits, are answered exhaustively).
+        let pruned = engine.pruned_searches();
+        eprintln!("{}: {pruned} of {compared} pages pruned", corpus.display());
+        assert!(
+            pruned * 4 >= compared,
+            "{}: {pruned} of {compared} pages pruned",
+            corpus.display()
+        );
+    }
+}

@@ -69,7 +69,7 @@ pub fn print_text(out: &mut dyn Write, report: &BenchReport) -> io::Result<()> {
     let o: &Percentiles = &report.overall;
     writeln!(
         out,
-        "overall: {} searches · p50 {:.3} ms · p90 {:.3} ms · p99 {:.3} ms · max {:.3} ms · {:.0} queries/s on {} thread{}",
+        "overall: {} searches · p50 {:.3} ms · p90 {:.3} ms · p99 {:.3} ms · max {:.3} ms · {:.0} queries/s on {} thread{}{}",
         report.measured,
         ms(o.p50),
         ms(o.p90),
@@ -77,7 +77,12 @@ pub fn print_text(out: &mut dyn Write, report: &BenchReport) -> io::Result<()> {
         ms(o.max),
         report.queries_per_second,
         report.options.threads,
-        if report.options.threads == 1 { "" } else { "s" }
+        if report.options.threads == 1 { "" } else { "s" },
+        if report.options.exhaustive {
+            " · exhaustive"
+        } else {
+            ""
+        }
     )
 }
 
@@ -124,6 +129,8 @@ enum Line<'a> {
         runs: usize,
         warmup: usize,
         threads: usize,
+        /// Every hit scored, no top-k pruning (`--exhaustive`).
+        exhaustive: bool,
         errors: usize,
     },
 }
@@ -150,6 +157,7 @@ pub fn print_json(out: &mut dyn Write, report: &BenchReport) -> io::Result<()> {
             runs: report.options.runs,
             warmup: report.options.warmup,
             threads: report.options.threads,
+            exhaustive: report.options.exhaustive,
             errors: report
                 .per_query
                 .iter()

@@ -146,6 +146,8 @@ pub struct BenchOptions {
     pub runs: usize,
     pub warmup: usize,
     pub threads: usize,
+    /// Score every hit, with no top-k pruning (to measure what it saves).
+    pub exhaustive: bool,
 }
 
 /// A whole benchmark.
@@ -161,6 +163,7 @@ pub struct BenchReport {
 
 /// Run the benchmark.
 pub fn run(engine: &Engine, queries: &[BenchQuery], options: &BenchOptions) -> BenchReport {
+    engine.set_pruning(!options.exhaustive);
     let threads = options.threads.max(1);
     // First pass: which queries run at all, and their hit counts.
     let mut errors: Vec<Option<String>> = Vec::with_capacity(queries.len());

@@ -50,6 +50,26 @@ pub struct Candidate {
     pub doc: DocAddress,
 }
 
+impl Candidate {
+    /// A hit of segment `segment` with its BM25 score, read from the
+    /// segment's columns.
+    pub fn read(
+        columns: &SegmentColumns,
+        segment: SegmentOrdinal,
+        doc: DocId,
+        raw_score: Score,
+    ) -> Candidate {
+        Candidate {
+            score: weigh(raw_score, Role::from_code(columns.role.get_val(doc))),
+            year: decode_year(columns.year.get_val(doc)),
+            file_key: columns.file_key.get_val(doc),
+            number: columns.number.get_val(doc),
+            dup_key: columns.dup_key.get_val(doc),
+            doc: DocAddress::new(segment, doc),
+        }
+    }
+}
+
 /// Compare two candidates: `Less` means `a` ranks before `b`.
 pub fn rank_cmp(a: &Candidate, b: &Candidate, sort: SortOrder) -> Ordering {
     let by_score = b.score.total_cmp(&a.score);
@@ -69,7 +89,8 @@ pub fn rank_cmp(a: &Candidate, b: &Candidate, sort: SortOrder) -> Ordering {
         .then(a.number.cmp(&b.number))
 }
 
-struct Ranked(Candidate, SortOrder);
+/// A candidate in a heap of the best ones, ordered by [`rank_cmp`].
+pub(super) struct Ranked(pub Candidate, pub SortOrder);
 
 impl PartialEq for Ranked {
     fn eq(&self, other: &Self) -> bool {
@@ -207,11 +228,7 @@ pub struct SegmentHits {
     total: u64,
     heap: BinaryHeap<Ranked>,
     all: Vec<Candidate>,
-    role: U64Column,
-    year: U64Column,
-    file_key: U64Column,
-    number: U64Column,
-    dup_key: U64Column,
+    columns: Arc<SegmentColumns>,
     facets: Option<FacetCounter>,
 }
 
@@ -404,11 +421,7 @@ impl Collector for HitCollector {
             total: 0,
             heap: BinaryHeap::new(),
             all: Vec::new(),
-            role: columns.role.clone(),
-            year: columns.year.clone(),
-            file_key: columns.file_key.clone(),
-            number: columns.number.clone(),
-            dup_key: columns.dup_key.clone(),
+            columns,
             facets,
         })
     }
@@ -473,15 +486,7 @@ impl SegmentCollector for SegmentHits {
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
         if self.wants(score) {
-            let score = weigh(score, Role::from_code(self.role.get_val(doc)));
-            let candidate = Candidate {
-                score,
-                year: decode_year(self.year.get_val(doc)),
-                file_key: self.file_key.get_val(doc),
-                number: self.number.get_val(doc),
-                dup_key: self.dup_key.get_val(doc),
-                doc: DocAddress::new(self.segment, doc),
-            };
+            let candidate = Candidate::read(&self.columns, self.segment, doc, score);
             if self.limit == usize::MAX {
                 self.all.push(candidate);
             } else if self.heap.len() < self.limit {

@@ -13,6 +13,8 @@ use super::columns::ColumnCache;
 use super::group::{CollectedGroup, GroupCollector};
 use super::plan::Planner;
 use super::prepared::{MatchMode, Query};
+use super::pruned;
+use super::query::Node;
 use super::readings;
 use super::results::{
     Group, GroupBy, Grouped, Hit, MatchKind, ReadingCount, SearchOptions, SearchResults,
@@ -26,6 +28,7 @@ use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex, document};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tantivy::query::{
@@ -51,6 +54,11 @@ pub struct Engine {
     /// The theme names of the current commit, read on first use (most
     /// searches never filter by theme) and forgotten on reload.
     themes: Mutex<Option<Arc<Vec<String>>>>,
+    /// Whether a query ranked on one word may take its page by block-max
+    /// WAND (see `search::pruned`); on unless turned off to compare.
+    pruning: AtomicBool,
+    /// How many searches took their page by pruning.
+    pruned: AtomicU64,
 }
 
 impl Engine {
@@ -79,7 +87,22 @@ impl Engine {
             fields,
             columns: Arc::default(),
             themes: Mutex::new(None),
+            pruning: AtomicBool::new(true),
+            pruned: AtomicU64::new(0),
         })
+    }
+
+    /// Let queries ranked on one word skip the hits that cannot make the
+    /// page (the default), or score every hit. Both give the same page;
+    /// turning pruning off is for comparing them, in tests and benchmarks.
+    pub fn set_pruning(&self, on: bool) {
+        self.pruning.store(on, Ordering::Relaxed);
+    }
+
+    /// How many searches so far took their page by pruning rather than by
+    /// scoring every hit.
+    pub fn pruned_searches(&self) -> u64 {
+        self.pruned.load(Ordering::Relaxed)
     }
 
     /// See the index's newest commit. Caches of segments that are gone are
@@ -228,6 +251,10 @@ impl Engine {
         let ranked = planner.ranked(exact.box_clone(), &query.literals, None);
         let collected = if query.whole_words {
             self.whole_word_hits(&searcher, ranked.as_ref(), query, options)?
+        } else if let Some(pruned) =
+            self.pruned_page(&planner, query, exact.as_ref(), wanted, options)?
+        {
+            pruned
         } else {
             self.collect_page(
                 &searcher,
@@ -713,6 +740,48 @@ impl Engine {
             scored,
         };
         Ok(searcher.search(query, &collector)?)
+    }
+
+    /// The page of a query ranked on one word, by block-max WAND (see
+    /// `search::pruned`); `None` where the exhaustive collector must
+    /// answer: pruning is off, the query has more than one term or is not
+    /// sorted by score, facets or every hit are wanted, or too few hits
+    /// (or too few distinct ones, when collapsing) were scored.
+    fn pruned_page(
+        &self,
+        planner: &Planner,
+        query: &Query,
+        exact: &dyn TantivyQuery,
+        wanted: Option<usize>,
+        options: &SearchOptions,
+    ) -> Result<Option<Collected>> {
+        let Some(wanted) = wanted else {
+            return Ok(None);
+        };
+        if !matches!(query.hit_node, Node::Literal { .. })
+            || !self.pruning.load(Ordering::Relaxed)
+            || options.sort != SortOrder::Score
+            || !options.facets.is_empty()
+            || query.literals.len() != 1
+        {
+            return Ok(None);
+        }
+        let limit = if options.collapse {
+            wanted.saturating_mul(3).saturating_add(20)
+        } else {
+            wanted
+        };
+        // The terms `Planner::ranked` scores the one literal by.
+        let scoring = planner.scoring_terms(&query.literals[0]);
+        if scoring.is_empty() {
+            return Ok(None);
+        }
+        let found = pruned::collect_top(planner.searcher, &self.columns, exact, scoring, limit)?
+            .filter(|c| !options.collapse || distinct_groups(&c.top) >= wanted);
+        if found.is_some() {
+            self.pruned.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(found)
     }
 
     /// Collect enough candidates for the page; with collapsing, more than

@@ -18,6 +18,7 @@ pub mod group;
 pub mod places;
 pub mod plan;
 pub mod prepared;
+mod pruned;
 pub mod query;
 pub mod readings;
 pub mod results;

@@ -262,36 +262,38 @@ impl Planner<'_> {
         if short.is_empty() { words } else { short }
     }
 
-    /// The BM25 scoring clause for one literal: its words in the text, and
-    /// the longest of them in the nearest heading.
-    pub fn scoring(&self, literal: &str) -> Box<dyn Query> {
+    /// The terms that score a literal by BM25, each with its weight: its
+    /// words in the text, and the longest of them in the nearest heading.
+    /// Empty when the literal has no word in the vocabulary.
+    pub fn scoring_terms(&self, literal: &str) -> Vec<(Term, f32)> {
         let words = self.scoring_words(literal);
-        if words.is_empty() {
+        let mut terms: Vec<(Term, f32)> = words
+            .iter()
+            .map(|word| (Term::from_field_text(self.fields.text, word), 1.0))
+            .collect();
+        if let Some(longest) = words.iter().max_by_key(|w| w.chars().count()) {
+            terms.push((
+                Term::from_field_text(self.fields.section, longest),
+                HEADING_WEIGHT,
+            ));
+        }
+        terms
+    }
+
+    /// The BM25 scoring clause for one literal (see
+    /// [`Planner::scoring_terms`]); a literal without vocabulary words is
+    /// scored on its bigram phrase.
+    pub fn scoring(&self, literal: &str) -> Box<dyn Query> {
+        let terms = self.scoring_terms(literal);
+        if terms.is_empty() {
             return self.literal(literal, true);
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(words.len() + 1);
-        for word in &words {
-            clauses.push((
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.text, word),
-                    IndexRecordOption::WithFreqs,
-                )),
-            ));
-        }
-        if let Some(longest) = words.iter().max_by_key(|w| w.chars().count()) {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.section, longest),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    HEADING_WEIGHT,
-                )),
-            ));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|(term, weight)| (Occur::Should, weighted_term(term, weight)))
+                .collect(),
+        ))
     }
 
     /// The full ranked query: `exact` filters, the literals' scoring clauses
@@ -315,6 +317,16 @@ impl Planner<'_> {
             }
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// A term query scored by BM25 with frequencies, times `weight`.
+pub fn weighted_term(term: Term, weight: f32) -> Box<dyn Query> {
+    let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+    if weight == 1.0 {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, weight))
     }
 }
 
