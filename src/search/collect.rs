@@ -92,6 +92,25 @@ pub fn rank_cmp(a: &Candidate, b: &Candidate, sort: SortOrder) -> Ordering {
 /// A candidate in a heap of the best ones, ordered by [`rank_cmp`].
 pub(super) struct Ranked(pub Candidate, pub SortOrder);
 
+/// Offer a candidate to a heap of the best `limit` (its top the worst
+/// kept): it goes in while there is room, or in place of the worst when
+/// it ranks before it.
+pub(super) fn keep_best(
+    heap: &mut BinaryHeap<Ranked>,
+    candidate: Candidate,
+    limit: usize,
+    sort: SortOrder,
+) {
+    if heap.len() < limit {
+        heap.push(Ranked(candidate, sort));
+    } else if let Some(worst) = heap.peek()
+        && rank_cmp(&candidate, &worst.0, sort) == Ordering::Less
+    {
+        heap.pop();
+        heap.push(Ranked(candidate, sort));
+    }
+}
+
 impl PartialEq for Ranked {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
@@ -489,13 +508,8 @@ impl SegmentCollector for SegmentHits {
             let candidate = Candidate::read(&self.columns, self.segment, doc, score);
             if self.limit == usize::MAX {
                 self.all.push(candidate);
-            } else if self.heap.len() < self.limit {
-                self.heap.push(Ranked(candidate, self.sort));
-            } else if let Some(worst) = self.heap.peek()
-                && rank_cmp(&candidate, &worst.0, self.sort) == Ordering::Less
-            {
-                self.heap.pop();
-                self.heap.push(Ranked(candidate, self.sort));
+            } else {
+                keep_best(&mut self.heap, candidate, self.limit, self.sort);
             }
         }
         if let Some(facets) = &mut self.facets {

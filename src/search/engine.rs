@@ -248,9 +248,9 @@ impl Engine {
         };
         let exact = planner.exact(&query.hit_node);
         let wanted = options.limit.map(|l| options.offset.saturating_add(l));
-        let ranked = planner.ranked(exact.box_clone(), &query.literals, None);
+        let ranked = || planner.ranked(exact.box_clone(), &query.literals, None);
         let collected = if query.whole_words {
-            self.whole_word_hits(&searcher, ranked.as_ref(), query, options)?
+            self.whole_word_hits(&searcher, ranked().as_ref(), query, options)?
         } else if let Some(pruned) =
             self.pruned_page(&planner, query, exact.as_ref(), wanted, options)?
         {
@@ -258,7 +258,7 @@ impl Engine {
         } else {
             self.collect_page(
                 &searcher,
-                ranked.as_ref(),
+                ranked().as_ref(),
                 wanted,
                 options,
                 options.sort,
@@ -766,11 +766,7 @@ impl Engine {
         {
             return Ok(None);
         }
-        let limit = if options.collapse {
-            wanted.saturating_mul(3).saturating_add(20)
-        } else {
-            wanted
-        };
+        let limit = candidate_limit(Some(wanted), options.collapse);
         // The terms `Planner::ranked` scores the one literal by.
         let scoring = planner.scoring_terms(&query.literals[0]);
         if scoring.is_empty() {
@@ -795,11 +791,7 @@ impl Engine {
         sort: SortOrder,
         facets: &[crate::corpus::record::Dimension],
     ) -> Result<Collected> {
-        let limit = match wanted {
-            None => usize::MAX,
-            Some(w) if options.collapse => w.saturating_mul(3).saturating_add(20),
-            Some(w) => w,
-        };
+        let limit = candidate_limit(wanted, options.collapse);
         let mut collected = self.collect(
             searcher,
             query,
@@ -915,6 +907,17 @@ impl Engine {
             }
             Ok(written)
         })
+    }
+}
+
+/// How many candidates to collect for a page of `wanted` hits (`None`:
+/// every hit): with collapsing, more than the page, since copies of a hit
+/// fold into it.
+fn candidate_limit(wanted: Option<usize>, collapse: bool) -> usize {
+    match wanted {
+        None => usize::MAX,
+        Some(w) if collapse => w.saturating_mul(3).saturating_add(20),
+        Some(w) => w,
     }
 }
 

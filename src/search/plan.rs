@@ -288,12 +288,7 @@ impl Planner<'_> {
         if terms.is_empty() {
             return self.literal(literal, true);
         }
-        Box::new(BooleanQuery::new(
-            terms
-                .into_iter()
-                .map(|(term, weight)| (Occur::Should, weighted_term(term, weight)))
-                .collect(),
-        ))
+        Box::new(scoring_query(terms))
     }
 
     /// The full ranked query: `exact` filters, the literals' scoring clauses
@@ -320,14 +315,24 @@ impl Planner<'_> {
     }
 }
 
-/// A term query scored by BM25 with frequencies, times `weight`.
-pub fn weighted_term(term: Term, weight: f32) -> Box<dyn Query> {
-    let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-    if weight == 1.0 {
-        query
-    } else {
-        Box::new(BoostQuery::new(query, weight))
-    }
+/// The union of weighted terms (see [`Planner::scoring_terms`]), each
+/// scored by BM25 with frequencies times its weight; a paragraph's score is
+/// the sum over the terms it has.
+pub fn scoring_query(terms: Vec<(Term, f32)>) -> BooleanQuery {
+    BooleanQuery::new(
+        terms
+            .into_iter()
+            .map(|(term, weight)| {
+                let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                let weighted: Box<dyn Query> = if weight == 1.0 {
+                    query
+                } else {
+                    Box::new(BoostQuery::new(query, weight))
+                };
+                (Occur::Should, weighted)
+            })
+            .collect(),
+    )
 }
 
 /// Escape a string for tantivy's regex syntax.

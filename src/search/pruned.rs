@@ -28,11 +28,11 @@
 //!
 //! tests/query.rs compares the two paths over many queries.
 
-use super::collect::{Candidate, Collected, Ranked, SortOrder, rank_cmp};
+use super::collect::{Candidate, Collected, Ranked, SortOrder, keep_best, rank_cmp};
 use super::columns::ColumnCache;
-use super::plan::weighted_term;
+use super::plan::scoring_query;
 use std::collections::BinaryHeap;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Term;
 use tantivy::{DocSet, Score, SegmentOrdinal, TERMINATED};
 
@@ -50,13 +50,7 @@ pub(super) fn collect_top(
     if limit == 0 || limit == usize::MAX || scoring.len() > 2 {
         return Ok(None);
     }
-    let scoring = BooleanQuery::new(
-        scoring
-            .into_iter()
-            .map(|(term, weight)| (Occur::Should, weighted_term(term, weight)))
-            .collect(),
-    );
-    let scoring = scoring.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let scoring = scoring_query(scoring).weight(EnableScoring::enabled_from_searcher(searcher))?;
     let exact = exact.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut kept: BinaryHeap<Ranked> = BinaryHeap::with_capacity(limit + 1);
     let mut total = 0u64;
@@ -72,14 +66,7 @@ pub(super) fn collect_top(
                 return threshold;
             }
             let candidate = Candidate::read(&segment_columns, segment, doc, raw_score);
-            if kept.len() < limit {
-                kept.push(Ranked(candidate, SortOrder::Score));
-            } else if let Some(worst) = kept.peek()
-                && rank_cmp(&candidate, &worst.0, SortOrder::Score).is_lt()
-            {
-                kept.pop();
-                kept.push(Ranked(candidate, SortOrder::Score));
-            }
+            keep_best(&mut kept, candidate, limit, SortOrder::Score);
             threshold = threshold_of(&kept, limit);
             threshold
         })?;
