@@ -37,6 +37,7 @@ pub fn to_document(fields: &Fields, record: &Record) -> TantivyDocument {
     let tags = &record.tags;
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.text, &p.text);
+    doc.add_bytes(fields.body, &text_to_utf16(&p.text));
     doc.add_text(fields.chars, &p.text);
     for title in &p.headings {
         doc.add_text(fields.heading, title);
@@ -79,9 +80,7 @@ pub fn read_record(fields: &Fields, stored: StoredRecord) -> Record {
     for (field, value) in stored.0 {
         match value {
             OwnedValue::Str(text) => {
-                if field == fields.text {
-                    p.text = text;
-                } else if field == fields.heading {
+                if field == fields.heading {
                     p.headings.push(text);
                 } else if field == fields.file {
                     p.file = text;
@@ -92,6 +91,9 @@ pub fn read_record(fields: &Fields, stored: StoredRecord) -> Record {
                 {
                     dimensions[slot].1.push(text);
                 }
+            }
+            OwnedValue::Bytes(bytes) if field == fields.body => {
+                p.text = text_from_utf16(&bytes);
             }
             OwnedValue::U64(n) => {
                 if field == fields.number {
@@ -122,6 +124,28 @@ pub fn read_record(fields: &Fields, stored: StoredRecord) -> Record {
     Record { paragraph: p, tags }
 }
 
+/// A paragraph's text as the `body` field stores it: UTF-16, little-endian
+/// (two bytes for a Chinese character, where UTF-8 takes three).
+fn text_to_utf16(text: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(text.len() / 3 * 2 + 16);
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    bytes
+}
+
+/// The text of a stored `body`. Only this module writes the field, so the
+/// bytes are valid UTF-16; a damaged store shows U+FFFD where it is
+/// damaged rather than failing the search.
+fn text_from_utf16(bytes: &[u8]) -> String {
+    let units = bytes
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
 /// The record a document holds (its stored fields), for documents not
 /// read from the store.
 pub fn from_document(fields: &Fields, doc: &TantivyDocument) -> Record {
@@ -150,7 +174,7 @@ mod tests {
                     page: Some(3),
                     headings: vec!["一、2024年工作总结".into(), "(一)学前".into()],
                     role: Role::Caption,
-                    text: "▲新建幼儿园。".into(),
+                    text: "▲新建幼儿园𠮷(C9/5G, 1+X)。".into(),
                 },
                 tags: Tags {
                     place: Place {
@@ -173,5 +197,23 @@ mod tests {
             let doc = to_document(&fields, &record);
             assert_eq!(from_document(&fields, &doc), record);
         }
+    }
+
+    #[test]
+    fn stored_text_survives_utf16_whatever_its_characters() {
+        for text in [
+            "",
+            "a",
+            "教育",
+            "𠮷野家 C9 ５Ｇ\u{0}\t末尾",
+            "\u{FFFF}\u{10FFFF}",
+        ] {
+            let bytes = text_to_utf16(text);
+            assert_eq!(text_from_utf16(&bytes), text);
+        }
+        // Two bytes a Chinese character, where UTF-8 takes three.
+        assert_eq!(text_to_utf16("学前教育").len(), 8);
+        // A lone surrogate (a damaged store) reads as U+FFFD, not a failure.
+        assert_eq!(text_from_utf16(&[0x00, 0xD8, 0x41, 0x00]), "\u{FFFD}A");
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! | field       | indexed as                         | stored | fast | why |
 //! |-------------|------------------------------------|--------|------|-----|
-//! | `text`      | jieba words, freqs                 | yes    |      | BM25 ranking; the paragraph shown |
+//! | `text`      | jieba words, freqs                 |        |      | BM25 ranking |
+//! | `body`      | –                                  | yes (UTF-16) |  | the paragraph shown (see below) |
 //! | `chars`     | char bigrams, freqs + positions    |        |      | exact literal matching |
 //! | `heading`   | –                                  | yes    |      | the heading titles, one value each |
 //! | `section`   | jieba words, freqs                 |        |      | the nearest heading, for ranking |
@@ -14,6 +15,13 @@
 //! | `role`      | –                                  | yes    | yes  | headings and captions rank lower |
 //! | `file_key`  | –                                  |        | yes  | deterministic tie-break |
 //! | `dup_key`   | u64                                |        | yes  | collapsing copied paragraphs |
+//!
+//! The paragraph's text is stored as UTF-16 bytes in `body`, not as the
+//! `text` field's UTF-8 string: a Chinese character takes two bytes instead
+//! of three, and after lz4 the document store of a 1 GB corpus is 0.69×
+//! the text instead of 0.84× (measured on 60,000 exported paragraphs of
+//! the synthetic corpus, in the store's 16 KiB blocks). Decoding the ten
+//! paragraphs of a page costs microseconds.
 //!
 //! Word positions are not stored: ranking needs only frequencies, and
 //! literal phrases are answered by the bigram field. The text dimensions'
@@ -29,7 +37,7 @@ use tantivy::schema::{
 
 /// The on-disk format this build of baogao reads and writes. Bump it when
 /// the schema or the meaning of any field changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// What the year fields hold for a paragraph with no year. A value in
 /// every document keeps the fast columns dense, which read several times
@@ -52,6 +60,7 @@ pub fn decode_year(stored: u64) -> Option<i32> {
 /// Field names that are not dimensions.
 pub mod names {
     pub const TEXT: &str = "text";
+    pub const BODY: &str = "body";
     pub const CHARS: &str = "chars";
     pub const HEADING: &str = "heading";
     pub const SECTION: &str = "section";
@@ -71,6 +80,9 @@ pub mod names {
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub text: Field,
+    /// The paragraph's text as stored: UTF-16LE bytes (see the module
+    /// documentation).
+    pub body: Field,
     pub chars: Field,
     pub heading: Field,
     pub section: Field,
@@ -109,16 +121,11 @@ pub fn dimension_field_name(dim: Dimension) -> &'static str {
     dim.name()
 }
 
-fn words(stored: bool) -> TextOptions {
+fn words() -> TextOptions {
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(WORD_TOKENIZER)
         .set_index_option(IndexRecordOption::WithFreqs);
-    let options = TextOptions::default().set_indexing_options(indexing);
-    if stored {
-        options.set_stored()
-    } else {
-        options
-    }
+    TextOptions::default().set_indexing_options(indexing)
 }
 
 /// Index-wide settings. The document store (the paragraphs' text and
@@ -156,7 +163,8 @@ fn raw(stored: bool, fast: bool) -> TextOptions {
 /// Build the schema and its field handles.
 pub fn build_schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text = builder.add_text_field(names::TEXT, words(true));
+    let text = builder.add_text_field(names::TEXT, words());
+    let body = builder.add_bytes_field(names::BODY, STORED);
     let chars = builder.add_text_field(
         names::CHARS,
         TextOptions::default().set_indexing_options(
@@ -167,7 +175,7 @@ pub fn build_schema() -> (Schema, Fields) {
         ),
     );
     let heading = builder.add_text_field(names::HEADING, STORED);
-    let section = builder.add_text_field(names::SECTION, words(false));
+    let section = builder.add_text_field(names::SECTION, words());
     let file = builder.add_text_field(names::FILE, raw(true, true));
     let number = builder.add_u64_field(names::NUMBER, STORED | FAST);
     let line = builder.add_u64_field(names::LINE, STORED | FAST);
@@ -188,6 +196,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let schema = builder.build();
     let fields = Fields {
         text,
+        body,
         chars,
         heading,
         section,
