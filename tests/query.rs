@@ -602,10 +602,11 @@ fn frequent_and_random_words(texts: &[&str], frequent: usize, seed: u64) -> Vec<
 }
 
 /// Block-max WAND must give the exhaustive page, hit for hit and score for
-/// score (src/search/pruned.rs), for broad and narrow words and pages of
-/// every size, collapsed or not. Over the bundled corpus always, and over
-/// the national reports in ../shared where present (large enough for whole
-/// posting blocks to be skipped).
+/// score (src/search/pruned.rs), for broad and narrow words, for several
+/// words, OR, NOT and filters, and pages of every size, collapsed or not.
+/// Over the bundled corpus always, and over the national reports in
+/// ../shared where present (large enough for whole posting blocks to be
+/// skipped).
 #[test]
 fn pruned_pages_are_the_exhaustive_pages() {
     let mut corpora = vec![common::root().join("corpus")];
@@ -629,8 +630,27 @@ fn pruned_pages_are_the_exhaustive_pages() {
             .collect();
         let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
         let words = frequent_and_random_words(&texts, 40, 7);
+        // Queries of several words, summed into one ranking: AND, OR, NOT
+        // and broad filters, over the frequent words.
+        let mut composite = Vec::new();
+        for pair in words[..12].windows(3) {
+            let (a, b, c) = (&pair[0], &pair[1], &pair[2]);
+            composite.extend([
+                format!("{a} {b}"),
+                format!("{a} OR {b}"),
+                format!("{a} -{b}"),
+                format!("{a} NOT ({b} OR {c})"),
+                format!("{a} {b} {c}"),
+                format!("{a} kind:review"),
+                format!("({a} OR {c}) kind:plan"),
+            ]);
+        }
         let mut compared = 0;
-        for word in &words {
+        let mut pruned_words = 0;
+        for (i, word) in words.iter().chain(&composite).enumerate() {
+            if i == words.len() {
+                pruned_words = engine.pruned_searches();
+            }
             for &(limit, offset, collapse) in &pages {
                 let options = baogao::search::SearchOptions {
                     limit,
@@ -661,6 +681,17 @@ fn pruned_pages_are_the_exhaustive_pages() {
         assert!(
             pruned * 4 >= compared,
             "{}: {pruned} of {compared} pages pruned",
+            corpus.display()
+        );
+        let composite_pages = (composite.len() * pages.len()) as u64;
+        let pruned_composite = pruned - pruned_words;
+        eprintln!(
+            "{}: {pruned_composite} of {composite_pages} pages of several words pruned",
+            corpus.display()
+        );
+        assert!(
+            pruned_composite * 4 >= composite_pages,
+            "{}: too few pages of several words pruned",
             corpus.display()
         );
     }

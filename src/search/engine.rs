@@ -14,7 +14,6 @@ use super::group::{CollectedGroup, GroupCollector};
 use super::plan::Planner;
 use super::prepared::{MatchMode, Query};
 use super::pruned;
-use super::query::Node;
 use super::readings;
 use super::results::{
     Group, GroupBy, Grouped, Hit, MatchKind, ReadingCount, SearchOptions, SearchResults,
@@ -248,17 +247,22 @@ impl Engine {
         };
         let exact = planner.exact(&query.hit_node);
         let wanted = options.limit.map(|l| options.offset.saturating_add(l));
-        let ranked = || planner.ranked(exact.box_clone(), &query.literals, None);
+        let ranked = planner.ranked(exact.box_clone(), &query.literals, None);
         let collected = if query.whole_words {
-            self.whole_word_hits(&searcher, ranked().as_ref(), query, options)?
-        } else if let Some(pruned) =
-            self.pruned_page(&planner, query, exact.as_ref(), wanted, options)?
-        {
+            self.whole_word_hits(&searcher, ranked.as_ref(), query, options)?
+        } else if let Some(pruned) = self.pruned_page(
+            &planner,
+            query,
+            exact.as_ref(),
+            ranked.as_ref(),
+            wanted,
+            options,
+        )? {
             pruned
         } else {
             self.collect_page(
                 &searcher,
-                ranked().as_ref(),
+                ranked.as_ref(),
                 wanted,
                 options,
                 options.sort,
@@ -742,38 +746,53 @@ impl Engine {
         Ok(searcher.search(query, &collector)?)
     }
 
-    /// The page of a query ranked on one word, by block-max WAND (see
+    /// The page of a ranked query by block-max WAND (see
     /// `search::pruned`); `None` where the exhaustive collector must
-    /// answer: pruning is off, the query has more than one term or is not
-    /// sorted by score, facets or every hit are wanted, or too few hits
-    /// (or too few distinct ones, when collapsing) were scored.
+    /// answer: pruning is off, the query is not sorted by score, facets or
+    /// every hit are wanted, the query's shape makes pruning slower
+    /// (`pruned::worth_trying`), a literal is scored by its phrase rather
+    /// than by words, or the pruned pass could not give the same page.
     fn pruned_page(
         &self,
         planner: &Planner,
         query: &Query,
         exact: &dyn TantivyQuery,
+        ranked: &dyn TantivyQuery,
         wanted: Option<usize>,
         options: &SearchOptions,
     ) -> Result<Option<Collected>> {
         let Some(wanted) = wanted else {
             return Ok(None);
         };
-        if !matches!(query.hit_node, Node::Literal { .. })
-            || !self.pruning.load(Ordering::Relaxed)
+        if !self.pruning.load(Ordering::Relaxed)
             || options.sort != SortOrder::Score
             || !options.facets.is_empty()
-            || query.literals.len() != 1
+            || query.literals.is_empty()
+            || !pruned::worth_trying(planner, &query.hit_node)
         {
             return Ok(None);
         }
         let limit = candidate_limit(Some(wanted), options.collapse);
-        // The terms `Planner::ranked` scores the one literal by.
-        let scoring = planner.scoring_terms(&query.literals[0]);
-        if scoring.is_empty() {
-            return Ok(None);
+        // The terms `Planner::ranked` sums, literal by literal; a literal
+        // without vocabulary words is scored on its phrase, which is not a
+        // sum of terms.
+        let mut scoring = Vec::new();
+        for literal in &query.literals {
+            let terms = planner.scoring_terms(literal);
+            if terms.is_empty() {
+                return Ok(None);
+            }
+            scoring.extend(terms);
         }
-        let found = pruned::collect_top(planner.searcher, &self.columns, exact, scoring, limit)?
-            .filter(|c| !options.collapse || distinct_groups(&c.top) >= wanted);
+        let found = pruned::collect_top(
+            planner.searcher,
+            &self.columns,
+            exact,
+            ranked,
+            scoring,
+            limit,
+        )?
+        .filter(|c| !options.collapse || distinct_groups(&c.top) >= wanted);
         if found.is_some() {
             self.pruned.fetch_add(1, Ordering::Relaxed);
         }
