@@ -547,7 +547,11 @@ fn hundreds_of_random_and_malformed_queries_never_panic() {
 
 /// A search's page as comparable values: total, then per hit its place,
 /// score (bit for bit), kind and folded copies.
-type Page = (u64, Vec<(String, u64, u32, String, Vec<(String, u64)>)>);
+type Page = (
+    u64,
+    Vec<(String, u64, u32, String, Vec<(String, u64)>)>,
+    Option<baogao::search::FacetCounts>,
+);
 
 fn page_of(engine: &Engine, text: &str, options: &baogao::search::SearchOptions) -> Page {
     let results = engine
@@ -571,7 +575,7 @@ fn page_of(engine: &Engine, text: &str, options: &baogao::search::SearchOptions)
             )
         })
         .collect();
-    (results.total, hits)
+    (results.total, hits, results.facets)
 }
 
 /// Two-character words of the texts: the most frequent (broad queries,
@@ -614,13 +618,14 @@ fn pruned_pages_are_the_exhaustive_pages() {
         Some(shared) => corpora.push(shared.join("corpus/national")),
         None => eprintln!("skipping the national corpus: ../shared is absent"),
     }
+    // (limit, offset, collapse, facets)
     let pages = [
-        (Some(1), 0, false),
-        (Some(3), 0, false),
-        (Some(10), 0, true),
-        (Some(10), 0, false),
-        (Some(5), 20, true),
-        (Some(40), 0, false),
+        (Some(1), 0, false, false),
+        (Some(3), 0, false, false),
+        (Some(10), 0, true, false),
+        (Some(10), 0, false, true),
+        (Some(5), 20, true, false),
+        (Some(40), 0, false, false),
     ];
     for corpus in corpora {
         let reports = common::load_reports(&corpus);
@@ -651,11 +656,16 @@ fn pruned_pages_are_the_exhaustive_pages() {
             if i == words.len() {
                 pruned_words = engine.pruned_searches();
             }
-            for &(limit, offset, collapse) in &pages {
+            for &(limit, offset, collapse, facets) in &pages {
                 let options = baogao::search::SearchOptions {
                     limit,
                     offset,
                     collapse,
+                    facets: if facets {
+                        Dimension::ALL.to_vec()
+                    } else {
+                        Vec::new()
+                    },
                     ..Default::default()
                 };
                 engine.set_pruning(false);
@@ -667,7 +677,7 @@ fn pruned_pages_are_the_exhaustive_pages() {
                 assert_eq!(
                     pruned,
                     exhaustive,
-                    "{word} limit {limit:?} offset {offset} collapse {collapse} in {}",
+                    "{word} limit {limit:?} offset {offset} collapse {collapse} facets {facets} in {}",
                     corpus.display()
                 );
                 compared += 1;

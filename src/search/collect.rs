@@ -445,8 +445,11 @@ impl Collector for HitCollector {
         })
     }
 
+    /// A collector that keeps no hits (counts and facets only, as for a
+    /// trend or the facets beside a pruned page) needs no scores, and
+    /// unscored posting lists are walked without reading frequencies.
     fn requires_scoring(&self) -> bool {
-        true
+        self.limit > 0
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {

@@ -747,11 +747,12 @@ impl Engine {
     }
 
     /// The page of a ranked query by block-max WAND (see
-    /// `search::pruned`); `None` where the exhaustive collector must
-    /// answer: pruning is off, the query is not sorted by score, facets or
-    /// every hit are wanted, the query's shape makes pruning slower
-    /// (`pruned::worth_trying`), a literal is scored by its phrase rather
-    /// than by words, or the pruned pass could not give the same page.
+    /// `search::pruned`), with its facets counted apart when asked for;
+    /// `None` where the exhaustive collector must answer: pruning is off,
+    /// the query is not sorted by score, every hit is wanted, the query's
+    /// shape makes pruning slower (`pruned::worth_trying`), a literal is
+    /// scored by its phrase rather than by words, or the pruned pass could
+    /// not give the same page.
     fn pruned_page(
         &self,
         planner: &Planner,
@@ -766,7 +767,6 @@ impl Engine {
         };
         if !self.pruning.load(Ordering::Relaxed)
             || options.sort != SortOrder::Score
-            || !options.facets.is_empty()
             || query.literals.is_empty()
             || !pruned::worth_trying(planner, &query.hit_node)
         {
@@ -793,10 +793,22 @@ impl Engine {
             limit,
         )?
         .filter(|c| !options.collapse || distinct_groups(&c.top) >= wanted);
-        if found.is_some() {
-            self.pruned.fetch_add(1, Ordering::Relaxed);
+        let Some(mut found) = found else {
+            return Ok(None);
+        };
+        // Facets count every hit: one unscored pass over the exact query,
+        // still cheaper than scoring every hit.
+        if !options.facets.is_empty() {
+            let counted = self.collect(
+                planner.searcher,
+                exact,
+                &self.collector(0, SortOrder::Score).with_facets(&options.facets),
+            )?;
+            found.total = counted.total;
+            found.facets = counted.facets;
         }
-        Ok(found)
+        self.pruned.fetch_add(1, Ordering::Relaxed);
+        Ok(Some(found))
     }
 
     /// Collect enough candidates for the page; with collapsing, more than
