@@ -451,10 +451,11 @@ fn prepare(
     }
 }
 
-/// Files in chunks of at most 16 MiB (or 512 files), in corpus order.
+/// Files in chunks of at most 4 MiB (or 128 files), in corpus order: a
+/// chunk's documents are all held at once before the writer takes them.
 fn chunks(files: &[CorpusFile]) -> Vec<&[CorpusFile]> {
-    const CHUNK_BYTES: u64 = 16 << 20;
-    const CHUNK_FILES: usize = 512;
+    const CHUNK_BYTES: u64 = 4 << 20;
+    const CHUNK_FILES: usize = 128;
     let mut out = Vec::new();
     let (mut start, mut bytes) = (0, 0u64);
     for (i, file) in files.iter().enumerate() {

@@ -802,7 +802,9 @@ impl Engine {
             let counted = self.collect(
                 planner.searcher,
                 exact,
-                &self.collector(0, SortOrder::Score).with_facets(&options.facets),
+                &self
+                    .collector(0, SortOrder::Score)
+                    .with_facets(&options.facets),
             )?;
             found.total = counted.total;
             found.facets = counted.facets;
