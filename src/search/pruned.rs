@@ -14,6 +14,8 @@
 //! comes from the exact query's own count (for a two-character word in a
 //! segment without deletions, the document frequency its term dictionary
 //! already holds).
+//! Facets, when asked for, are counted by the engine in one unscored pass
+//! over the exact query after the page is found here.
 //!
 //! The page is the exhaustive path's, hit for hit and score for score:
 //!
