@@ -438,6 +438,10 @@ pub struct BenchArgs {
     /// results; to measure what pruning saves)
     #[arg(long)]
     pub exhaustive: bool,
+    /// Collect each index segment on one thread, never splitting a slow
+    /// one across cores (same results; to measure what splitting saves)
+    #[arg(long)]
+    pub no_split: bool,
     /// Print JSON lines
     #[arg(long)]
     pub json: bool,
@@ -579,6 +583,7 @@ impl BenchArgs {
             warmup: self.warmup as usize,
             threads: usize::from(self.threads),
             exhaustive: self.exhaustive,
+            split: !self.no_split,
         }
     }
 }

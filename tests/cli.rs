@@ -583,7 +583,7 @@ fn help_and_mistyped_arguments_are_clap_s_own() {
 }
 
 #[test]
-fn bench_reports_each_query_and_a_summary_pruned_or_exhaustive() {
+fn bench_reports_each_query_and_a_summary_pruned_or_exhaustive_split_or_not() {
     let ws = Workspace::with_seed_corpus();
     ws.build();
     // Beside the corpus, not in it (it would be a report).
@@ -603,6 +603,7 @@ fn bench_reports_each_query_and_a_summary_pruned_or_exhaustive() {
     };
     let pruned = run(&[]);
     let exhaustive = run(&["--exhaustive"]);
+    let unsplit = run(&["--no-split"]);
     let per_query = |lines: &[serde_json::Value]| -> Vec<(String, u64)> {
         lines
             .iter()
@@ -613,9 +614,12 @@ fn bench_reports_each_query_and_a_summary_pruned_or_exhaustive() {
     assert_eq!(per_query(&pruned).len(), 3);
     assert!(per_query(&pruned).iter().all(|(_, hits)| *hits > 0));
     assert_eq!(per_query(&pruned), per_query(&exhaustive));
+    assert_eq!(per_query(&pruned), per_query(&unsplit));
     let summary = |lines: &[serde_json::Value]| lines.last().cloned().unwrap_or_default();
     assert_eq!(summary(&pruned)["type"], "summary");
     assert_eq!(summary(&pruned)["searches"], 6);
     assert_eq!(summary(&pruned)["exhaustive"], false);
     assert_eq!(summary(&exhaustive)["exhaustive"], true);
+    assert_eq!(summary(&pruned)["split"], true);
+    assert_eq!(summary(&unsplit)["split"], false);
 }

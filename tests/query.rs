@@ -706,3 +706,151 @@ fn pruned_pages_are_the_exhaustive_pages() {
         );
     }
 }
+
+/// Everything a search, a grouping and a trend answer, for comparing two
+/// engines' answers to the same query.
+fn answers(engine: &Engine, text: &str) -> Vec<String> {
+    use baogao::search::{GroupBy, SearchOptions, SortOrder};
+    let mut out = Vec::new();
+    let option_sets = [
+        SearchOptions::default(),
+        SearchOptions {
+            facets: Dimension::ALL.to_vec(),
+            ..Default::default()
+        },
+        SearchOptions {
+            limit: None,
+            collapse: false,
+            ..Default::default()
+        },
+        SearchOptions {
+            limit: Some(7),
+            offset: 5,
+            sort: SortOrder::YearDesc,
+            ..Default::default()
+        },
+    ];
+    for options in &option_sets {
+        out.push(format!("{:?}", page_of(engine, text, options)));
+    }
+    let query = common::query(text, MatchMode::Fill);
+    for by in [
+        GroupBy::Report,
+        GroupBy::Dimension(Dimension::County),
+        GroupBy::Dimension(Dimension::Year),
+        GroupBy::Dimension(Dimension::Kind),
+    ] {
+        let grouped = engine
+            .groups(&query, by, &SearchOptions::default())
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        let groups: Vec<_> = grouped
+            .groups
+            .iter()
+            .map(|g| {
+                let p = &g.best.record.paragraph;
+                (g.value.clone(), g.count, p.file.clone(), p.number)
+            })
+            .collect();
+        out.push(format!(
+            "{} {} {groups:?}",
+            grouped.total, grouped.group_count
+        ));
+    }
+    let counts = engine
+        .counts_by_report(&query)
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    out.push(format!("{counts:?}"));
+    let trend = engine
+        .trend(&query, Dimension::Year)
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    out.push(format!("{} {:?}", trend.total, trend.buckets));
+    out
+}
+
+/// Compare an engine's answers with its segments split into ranges on
+/// several threads and not split at all (src/search/parallel.rs), query
+/// by query.
+fn assert_split_answers_unsplit(engine: &Engine, queries: &[String], what: &str) {
+    use baogao::search::Splitting;
+    for text in queries {
+        engine.set_splitting(Splitting::Never);
+        let whole = answers(engine, text);
+        engine.set_splitting(Splitting::Always);
+        let split = answers(engine, text);
+        engine.set_splitting(Splitting::Adaptive);
+        assert_eq!(split, whole, "{text} in {what}");
+    }
+}
+
+/// The queries split searches are checked on: broad and rare words,
+/// phrases, one character, operators, filters.
+fn split_queries(texts: &[&str]) -> Vec<String> {
+    let words = frequent_and_random_words(texts, 12, 11);
+    let mut queries: Vec<String> = words.clone();
+    queries.extend(random_substrings(texts, 8, 23));
+    for pair in words[..6].windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        queries.extend([
+            format!("{a} {b}"),
+            format!("{a} OR {b}"),
+            format!("{a} -{b}"),
+            format!("{a} year:2015..2022"),
+            format!("{a} kind:review"),
+        ]);
+    }
+    queries.extend(["教".to_string(), "学前教育普惠".to_string()]);
+    queries
+}
+
+/// A search collected on several threads, each taking a range of a
+/// segment's documents, answers exactly as on one: the same hits, scores,
+/// totals, facets, groups and trends. Over the bundled corpus, the
+/// national reports where ../shared is present, and an index with deleted
+/// documents (an incremental build after an edit).
+#[test]
+fn split_searches_answer_as_unsplit_ones() {
+    let mut corpora = vec![common::root().join("corpus")];
+    match common::shared() {
+        Some(shared) => corpora.push(shared.join("corpus/national")),
+        None => eprintln!("skipping the national corpus: ../shared is absent"),
+    }
+    for corpus in &corpora {
+        let reports = common::load_reports(corpus);
+        let texts: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| r.paragraphs.iter().map(|p| p.paragraph.text.as_str()))
+            .collect();
+        let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+        assert_split_answers_unsplit(
+            &engine,
+            &split_queries(&texts),
+            &corpus.display().to_string(),
+        );
+    }
+
+    // Deleted documents: re-index one edited report, so that its old
+    // paragraphs stay in their segment, marked deleted.
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let edited = std::fs::read_dir(ws.corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .expect("a text report");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replacen("教育", "教学", 3)).unwrap();
+    ws.build();
+    let engine = Engine::open(&ws.index()).unwrap();
+    let has_deletions = engine
+        .searcher()
+        .segment_readers()
+        .iter()
+        .any(|s| s.num_deleted_docs() > 0);
+    assert!(has_deletions, "the edit left no deleted documents");
+    let reports = common::load_reports(&ws.corpus());
+    let texts: Vec<&str> = reports
+        .iter()
+        .flat_map(|r| r.paragraphs.iter().map(|p| p.paragraph.text.as_str()))
+        .collect();
+    assert_split_answers_unsplit(&engine, &split_queries(&texts), "an index with deletions");
+}

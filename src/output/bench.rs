@@ -78,10 +78,11 @@ pub fn print_text(out: &mut dyn Write, report: &BenchReport) -> io::Result<()> {
         report.queries_per_second,
         report.options.threads,
         if report.options.threads == 1 { "" } else { "s" },
-        if report.options.exhaustive {
-            " · exhaustive"
-        } else {
-            ""
+        match (report.options.exhaustive, report.options.split) {
+            (false, true) => "",
+            (true, true) => " · exhaustive",
+            (false, false) => " · segments unsplit",
+            (true, false) => " · exhaustive · segments unsplit",
         }
     )
 }
@@ -131,6 +132,8 @@ enum Line<'a> {
         threads: usize,
         /// Every hit scored, no top-k pruning (`--exhaustive`).
         exhaustive: bool,
+        /// Slow segments split across cores (false with `--no-split`).
+        split: bool,
         errors: usize,
     },
 }
@@ -158,6 +161,7 @@ pub fn print_json(out: &mut dyn Write, report: &BenchReport) -> io::Result<()> {
             warmup: report.options.warmup,
             threads: report.options.threads,
             exhaustive: report.options.exhaustive,
+            split: report.options.split,
             errors: report
                 .per_query
                 .iter()

@@ -148,6 +148,9 @@ pub struct BenchOptions {
     pub threads: usize,
     /// Score every hit, with no top-k pruning (to measure what it saves).
     pub exhaustive: bool,
+    /// Split slow segments across cores (`search::parallel`); off, to
+    /// measure what that saves.
+    pub split: bool,
 }
 
 /// A whole benchmark.
@@ -164,6 +167,11 @@ pub struct BenchReport {
 /// Run the benchmark.
 pub fn run(engine: &Engine, queries: &[BenchQuery], options: &BenchOptions) -> BenchReport {
     engine.set_pruning(!options.exhaustive);
+    engine.set_splitting(if options.split {
+        super::Splitting::Adaptive
+    } else {
+        super::Splitting::Never
+    });
     let threads = options.threads.max(1);
     // First pass: which queries run at all, and their hit counts.
     let mut errors: Vec<Option<String>> = Vec::with_capacity(queries.len());

@@ -11,6 +11,7 @@
 use super::collect::{self, Candidate, Collected, HitCollector, SortOrder, rank_cmp};
 use super::columns::ColumnCache;
 use super::group::{CollectedGroup, GroupCollector};
+use super::parallel::{self, Splitting, SplittingSetting};
 use super::plan::Planner;
 use super::prepared::{MatchMode, Query};
 use super::pruned;
@@ -31,7 +32,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query as TantivyQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
@@ -58,6 +59,8 @@ pub struct Engine {
     pruning: AtomicBool,
     /// How many searches took their page by pruning.
     pruned: AtomicU64,
+    /// When a large segment's hits are collected on several threads.
+    splitting: SplittingSetting,
 }
 
 impl Engine {
@@ -88,6 +91,7 @@ impl Engine {
             themes: Mutex::new(None),
             pruning: AtomicBool::new(true),
             pruned: AtomicU64::new(0),
+            splitting: SplittingSetting::default(),
         })
     }
 
@@ -96,6 +100,13 @@ impl Engine {
     /// turning pruning off is for comparing them, in tests and benchmarks.
     pub fn set_pruning(&self, on: bool) {
         self.pruning.store(on, Ordering::Relaxed);
+    }
+
+    /// When to collect a large segment's hits on several threads: when
+    /// it proves slow (the default), never, or always (tests compare the
+    /// last two; results are the same).
+    pub fn set_splitting(&self, splitting: Splitting) {
+        self.splitting.set(splitting);
     }
 
     /// How many searches so far took their page by pruning rather than by
@@ -187,7 +198,12 @@ impl Engine {
         query: &dyn TantivyQuery,
         collector: &HitCollector,
     ) -> Result<Collected> {
-        Ok(searcher.search(query, collector)?)
+        Ok(parallel::search(
+            searcher,
+            query,
+            collector,
+            self.splitting.get(),
+        )?)
     }
 
     pub(super) fn collector(&self, limit: usize, sort: SortOrder) -> HitCollector {
@@ -743,7 +759,12 @@ impl Engine {
             sort,
             scored,
         };
-        Ok(searcher.search(query, &collector)?)
+        Ok(parallel::search(
+            searcher,
+            query,
+            &collector,
+            self.splitting.get(),
+        )?)
     }
 
     /// The page of a ranked query by block-max WAND (see
@@ -784,10 +805,23 @@ impl Engine {
             }
             scoring.extend(terms);
         }
+        // A lone two-character literal is one bigram term, counted by its
+        // document frequency; anything else is counted on every core.
+        let one_term = matches!(&query.hit_node,
+            super::query::Node::Literal { text, .. } if text.chars().count() == 2);
+        let count_exact = || {
+            let weight = exact.weight(EnableScoring::disabled_from_searcher(planner.searcher))?;
+            parallel::count(
+                planner.searcher,
+                weight.as_ref(),
+                !one_term,
+                self.splitting.get(),
+            )
+        };
         let found = pruned::collect_top(
             planner.searcher,
             &self.columns,
-            exact,
+            &count_exact,
             ranked,
             scoring,
             limit,

@@ -15,6 +15,7 @@ pub mod collect;
 pub mod columns;
 pub mod engine;
 pub mod group;
+pub mod parallel;
 pub mod places;
 pub mod plan;
 pub mod prepared;
@@ -27,6 +28,7 @@ pub mod trend;
 
 pub use collect::{FacetCounts, NONE_BUCKET, SortOrder};
 pub use engine::Engine;
+pub use parallel::Splitting;
 pub use prepared::{MatchMode, Query};
 pub use results::{
     Group, GroupBy, Grouped, Hit, MatchKind, SearchOptions, SearchResults, SearchSummary,

@@ -110,15 +110,16 @@ pub(super) fn worth_trying(planner: &Planner, node: &Node) -> bool {
     }
 }
 
-/// The best `limit` hits of `ranked` (which must require `exact`, and score
-/// by the sum of the weighted `scoring` terms' BM25 scores), and how many
-/// hits `exact` has; `None` where this path cannot give the exhaustive
+/// The best `limit` hits of `ranked` (which must require the exact query,
+/// and score by the sum of the weighted `scoring` terms' BM25 scores), and
+/// how many hits the exact query has, per segment, as `count_exact` counts
+/// them; `None` where this path cannot give the exhaustive
 /// path's answer, or would not be faster (see the module documentation),
 /// so the caller must collect exhaustively.
 pub(super) fn collect_top(
     searcher: &tantivy::Searcher,
     columns: &ColumnCache,
-    exact: &dyn Query,
+    count_exact: &dyn Fn() -> tantivy::Result<Vec<u64>>,
     ranked: &dyn Query,
     scoring: Vec<(Term, f32)>,
     limit: usize,
@@ -126,12 +127,8 @@ pub(super) fn collect_top(
     if limit == 0 || limit == usize::MAX || scoring.is_empty() || scoring.len() > MAX_TERMS {
         return Ok(None);
     }
-    let exact_weight = exact.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut counts = Vec::new();
-    for reader in searcher.segment_readers() {
-        counts.push(exact_weight.count(reader)?);
-    }
-    let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    let counts = count_exact()?;
+    let total: u64 = counts.iter().sum();
     if total < limit as u64 {
         return Ok(None);
     }
