@@ -778,7 +778,10 @@ fn assert_split_answers_unsplit(engine: &Engine, queries: &[String], what: &str)
         engine.set_splitting(Splitting::Always);
         let split = answers(engine, text);
         engine.set_splitting(Splitting::Adaptive);
-        assert_eq!(split, whole, "{text} in {what}");
+        for (i, (split, whole)) in split.iter().zip(&whole).enumerate() {
+            assert_eq!(split, whole, "{text} in {what}, answer {i}");
+        }
+        assert_eq!(split.len(), whole.len());
     }
 }
 

@@ -15,6 +15,12 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+/// The most themes a taxonomy may have: the index keeps a paragraph's
+/// themes as bits of one 64-bit fast field, beside its kind
+/// (`index::schema::TagBits`), so that a facet count reads one number per
+/// hit for both.
+pub const MAX_THEMES: usize = 62;
+
 /// The default taxonomy, compiled in.
 pub const DEFAULT_THEMES: &str = include_str!("../../data/themes.toml");
 /// The file name looked for beside a corpus.
@@ -66,6 +72,12 @@ impl Taxonomy {
         }
         if file.theme.is_empty() {
             return Err("no [[theme]] entries".into());
+        }
+        if file.theme.len() > MAX_THEMES {
+            return Err(format!(
+                "{} themes, more than the {MAX_THEMES} an index can hold (each paragraph's themes are kept as the bits of one number)",
+                file.theme.len()
+            ));
         }
         let mut names = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
@@ -253,5 +265,21 @@ mod tests {
         assert!(Taxonomy::parse(bad, "x").unwrap_err().starts_with("line 4"));
         let zero = "threshold = 3\n[[theme]]\nname = \"a\"\nkeywords = { \"甲\" = 0 }\n";
         assert!(Taxonomy::parse(zero, "x").unwrap_err().contains("positive"));
+    }
+
+    #[test]
+    fn a_taxonomy_holds_as_many_themes_as_an_index_can_and_no_more() {
+        let taxonomy = |n: usize| {
+            let mut text = String::from("threshold = 3\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "[[theme]]\nname = \"t{i}\"\nkeywords = {{ \"词{i}\" = 3 }}\n"
+                ));
+            }
+            Taxonomy::parse(&text, "x")
+        };
+        assert_eq!(taxonomy(MAX_THEMES).map(|t| t.names.len()), Ok(MAX_THEMES));
+        let error = taxonomy(MAX_THEMES + 1).err().unwrap_or_default();
+        assert!(error.contains("more than the 62"), "{error}");
     }
 }

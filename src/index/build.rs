@@ -235,6 +235,7 @@ fn build_inner(
         writer.set_merge_policy(Box::new(policy));
     }
     analysis::words::preload();
+    let theme_names = tagger.theme_names();
 
     let mut state = IndexState {
         settings: settings_stamps(&options.corpus, options.themes_file.as_deref()),
@@ -249,7 +250,10 @@ fn build_inner(
     for chunk in chunks(&walk.files) {
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
-            .map(|file| prepare(file, previous.reports.get(&file.rel), full, tagger, &fields))
+            .map(|file| {
+                let old = previous.reports.get(&file.rel);
+                prepare(file, old, full, tagger, &theme_names, &fields)
+            })
             .collect();
         for (file, outcome) in chunk.iter().zip(outcomes) {
             seen.insert(file.rel.clone());
@@ -406,6 +410,7 @@ fn prepare(
     old: Option<&ReportState>,
     full: bool,
     tagger: &Tagger,
+    theme_names: &[String],
     fields: &Fields,
 ) -> Outcome {
     let tags_hash = format!("{:016x}", tagger.report_fingerprint(&file.rel));
@@ -436,7 +441,7 @@ fn prepare(
             documents: report
                 .paragraphs
                 .iter()
-                .map(|record| super::document::to_document(fields, record))
+                .map(|record| super::document::to_document(fields, record, theme_names))
                 .collect(),
             report: ReportState {
                 content_hash,

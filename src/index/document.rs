@@ -7,7 +7,7 @@
 //! than copying them through an intermediate document. What one writes the
 //! other reads, which a unit test checks field by field.
 
-use super::schema::{Fields, decode_year, encode_year, file_key};
+use super::schema::{Fields, TagBits, decode_year, encode_place, encode_year, file_key};
 use crate::analysis;
 use crate::corpus::record::{Paragraph, Record, Role, Tags, Years};
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
@@ -31,8 +31,9 @@ impl DocumentDeserialize for StoredRecord {
     }
 }
 
-/// The document for one record.
-pub fn to_document(fields: &Fields, record: &Record) -> TantivyDocument {
+/// The document for one record; `themes` are the index's theme names, in
+/// the order the `tags` column numbers them.
+pub fn to_document(fields: &Fields, record: &Record, themes: &[String]) -> TantivyDocument {
     let p = &record.paragraph;
     let tags = &record.tags;
     let mut doc = TantivyDocument::default();
@@ -56,6 +57,11 @@ pub fn to_document(fields: &Fields, record: &Record) -> TantivyDocument {
             doc.add_text(field, value);
         }
     }
+    doc.add_text(fields.place, encode_place(&tags.place));
+    doc.add_u64(
+        fields.tags,
+        TagBits::encode(tags.kind, &tags.themes, themes),
+    );
     let years = tags.years;
     doc.add_u64(fields.year, encode_year(years.map(|y| y.year)));
     doc.add_u64(fields.year_from, encode_year(years.map(|y| y.from)));
@@ -193,9 +199,23 @@ mod tests {
             },
             Record::default(),
         ];
+        let themes: Vec<String> = ["党建", "双减", "学前教育"].map(String::from).into();
         for record in records {
-            let doc = to_document(&fields, &record);
+            let doc = to_document(&fields, &record, &themes);
             assert_eq!(from_document(&fields, &doc), record);
+            // The facet columns, which are not stored.
+            let place = doc.get_first(fields.place).and_then(|v| v.as_str());
+            assert_eq!(place, Some(encode_place(&record.tags.place).as_str()));
+            let tags = doc.get_first(fields.tags).and_then(|v| v.as_u64());
+            let tags = tags.expect("a tags number");
+            assert_eq!(TagBits::kind(tags), record.tags.kind);
+            let want: u64 = record
+                .tags
+                .themes
+                .iter()
+                .map(|t| 1 << themes.iter().position(|n| n == t).expect("a known theme"))
+                .sum();
+            assert_eq!(TagBits::themes(tags), want);
         }
     }
 

@@ -143,7 +143,7 @@ pub fn in_memory(
         index.writer_with_num_threads(threads.max(1), 64 * 1024 * 1024 * threads.max(1))?;
     for report in reports {
         for record in &report.paragraphs {
-            writer.add_document(document::to_document(&fields, record))?;
+            writer.add_document(document::to_document(&fields, record, &themes))?;
         }
     }
     let mut prepared = writer.prepare_commit()?;

@@ -8,13 +8,14 @@
 //! heading naming the topic ranks below the paragraphs under it.
 
 use super::columns::{ColumnCache, SegmentColumns, U64Column};
+use crate::analysis::themes::MAX_THEMES;
 use crate::corpus::record::{Dimension, Role, ValueKind, Year};
-use crate::index::schema::decode_year;
+use crate::index::schema::{TagBits, decode_place, decode_year, place_level};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{ColumnIndex, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Score multiplier for bare headings and captions.
@@ -140,12 +141,27 @@ pub const NONE_BUCKET: &str = "(none)";
 /// in each single-valued dimension — hits without a value under
 /// [`NONE_BUCKET`] — so those counts add up to the total; a paragraph
 /// counts once per theme it has.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct FacetCounts {
     /// The dimensions counted, in [`Dimension::ALL`] order.
     dims: Vec<Dimension>,
-    text: BTreeMap<Dimension, BTreeMap<String, u64>>,
+    /// Counts by name, per text dimension; unordered (there can be
+    /// thousands of counties to merge from every segment and range), put
+    /// in order by [`FacetCounts::buckets`].
+    text: BTreeMap<Dimension, HashMap<String, u64>>,
     years: BTreeMap<Option<Year>, u64>,
+}
+
+/// Shown as each dimension's buckets in order (the counts are kept
+/// unordered).
+impl std::fmt::Debug for FacetCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for &dim in &self.dims {
+            map.entry(&dim, &self.buckets(dim));
+        }
+        map.finish()
+    }
 }
 
 impl FacetCounts {
@@ -169,11 +185,15 @@ impl FacetCounts {
                 }
                 out
             }
-            ValueKind::Text => self
-                .text
-                .get(&dim)
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
-                .unwrap_or_default(),
+            ValueKind::Text => {
+                let mut out: Vec<(String, u64)> = self
+                    .text
+                    .get(&dim)
+                    .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
+                    .unwrap_or_default();
+                out.sort();
+                out
+            }
         }
     }
 
@@ -194,6 +214,10 @@ impl FacetCounts {
         self.dims.sort();
         for (dim, counts) in other.text {
             let mine = self.text.entry(dim).or_default();
+            if mine.is_empty() {
+                *mine = counts;
+                continue;
+            }
             for (k, v) in counts {
                 *mine.entry(k).or_insert(0) += v;
             }
@@ -220,6 +244,8 @@ pub struct HitCollector {
     /// Count by these dimensions (all of them for `--facets`, one for a
     /// trend); empty: no facets.
     pub facets: Vec<Dimension>,
+    /// The index's theme names, for facets by theme.
+    pub themes: Arc<Vec<String>>,
     pub columns: Arc<ColumnCache>,
 }
 
@@ -229,13 +255,16 @@ impl HitCollector {
             limit,
             sort,
             facets: Vec::new(),
+            themes: Arc::default(),
             columns: columns.clone(),
         }
     }
 
-    /// Also count hits by these dimensions.
-    pub fn with_facets(mut self, dims: &[Dimension]) -> Self {
+    /// Also count hits by these dimensions (`themes`: the index's theme
+    /// names, which facets by theme are named by).
+    pub fn with_facets(mut self, dims: &[Dimension], themes: Arc<Vec<String>>) -> Self {
         self.facets = dims.to_vec();
+        self.themes = themes;
         self
     }
 }
@@ -256,26 +285,106 @@ const FACET_BATCH: usize = 1024;
 
 /// Counts one segment's hits by dimension.
 ///
-/// Hits are buffered and counted a batch at a time: the columns' batch
-/// lookups (rows of a sorted block of documents, then their values) cost
-/// about half of looking each hit up alone, which made facet counting two
-/// thirds of a broad faceted query (`perf` over `baogao bench` on the 1 GB
-/// corpus: column value reads, optional-index ranks and per-document
-/// ordinal iterators).
+/// Every dimension comes from one of three dense columns (one value per
+/// document, see `index::schema`): `place` (province, city and county as
+/// one string's ordinal), `tags` (kind and themes as bits) and `year`.
+/// Hits are buffered and their values read a batch at a time, then
+/// counted per ordinal, per kind, per theme bit and per year; the
+/// ordinals are turned into names once, when the segment is harvested.
 pub struct FacetCounter {
-    /// Per counted text dimension: the column, counts per term ordinal,
-    /// and the count of documents without a value.
-    text: Vec<(Dimension, StrColumn, Vec<u64>, u64)>,
+    /// Counts per `place` ordinal, when a place dimension is counted.
+    place: Option<(StrColumn, Vec<u64>)>,
+    /// Counts per kind code and per theme bit (with the hits without a
+    /// theme), when kinds or themes are counted.
+    tags: Option<TagCounts>,
     /// Counts by stored year (0 = no year), when years are counted; a
     /// counter per possible year is cheaper than a map lookup per hit.
     years: Option<(U64Column, Vec<u64>)>,
     dims: Vec<Dimension>,
+    /// The index's theme names, which the theme bits number.
+    themes: Arc<Vec<String>>,
     /// Hits not yet counted, ascending.
     pending: Vec<DocId>,
-    /// Scratch space for a batch: matching documents, rows and values.
-    docs_out: Vec<DocId>,
-    rows: Vec<u32>,
+    /// Scratch space for a batch's values.
     values: Vec<u64>,
+}
+
+/// Hit counts from the `tags` column, kept as a histogram of each byte
+/// of the number: a hit adds one to a counter per byte (three bytes for
+/// the built-in twenty themes), whatever its number of themes, and the
+/// counts per kind and per theme are read off the histograms at the end.
+/// Counting theme by theme instead (a loop over each hit's bits, branching
+/// on how many it has) took two thirds of a broad faceted query's time at
+/// 1 GB. Alternate hits use two copies of the histograms, so that two
+/// hits with the same byte do not wait on each other's increment.
+struct TagCounts {
+    column: U64Column,
+    /// Bytes of the number that can be non-zero.
+    bytes: usize,
+    /// `histograms[copy][byte][value]`.
+    histograms: Box<[[[u64; 256]; 8]; 2]>,
+    /// Hits without any theme.
+    no_theme: u64,
+}
+
+impl TagCounts {
+    fn new(column: U64Column, themes: usize) -> TagCounts {
+        let bits = 2 + themes.min(MAX_THEMES);
+        TagCounts {
+            column,
+            bytes: bits.div_ceil(8),
+            histograms: Box::new([[[0; 256]; 8]; 2]),
+            no_theme: 0,
+        }
+    }
+
+    fn count(&mut self, values: &[u64]) {
+        let bytes = self.bytes;
+        let [even, odd] = &mut *self.histograms;
+        let mut pairs = values.chunks_exact(2);
+        for pair in &mut pairs {
+            for (byte, (e, o)) in even.iter_mut().zip(odd.iter_mut()).take(bytes).enumerate() {
+                e[((pair[0] >> (8 * byte)) & 0xff) as usize] += 1;
+                o[((pair[1] >> (8 * byte)) & 0xff) as usize] += 1;
+            }
+            self.no_theme += u64::from(TagBits::themes(pair[0]) == 0);
+            self.no_theme += u64::from(TagBits::themes(pair[1]) == 0);
+        }
+        for &value in pairs.remainder() {
+            for (byte, e) in even.iter_mut().take(bytes).enumerate() {
+                e[((value >> (8 * byte)) & 0xff) as usize] += 1;
+            }
+            self.no_theme += u64::from(TagBits::themes(value) == 0);
+        }
+    }
+
+    /// How many hits have bit `bit` of the number set.
+    fn with_bit(&self, bit: usize) -> u64 {
+        let (byte, mask) = (bit / 8, 1usize << (bit % 8));
+        if byte >= self.bytes {
+            return 0;
+        }
+        self.histograms
+            .iter()
+            .map(|copy| {
+                (0..256)
+                    .filter(|v| v & mask != 0)
+                    .map(|v| copy[byte][v])
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+
+    /// How many hits have each kind code (the two lowest bits).
+    fn kinds(&self) -> [u64; 4] {
+        let mut kinds = [0; 4];
+        for copy in self.histograms.iter() {
+            for (value, &n) in copy[0].iter().enumerate() {
+                kinds[value & 3] += n;
+            }
+        }
+        kinds
+    }
 }
 
 impl FacetCounter {
@@ -283,23 +392,28 @@ impl FacetCounter {
         columns: &SegmentColumns,
         segment: &SegmentReader,
         dims: &[Dimension],
+        themes: Arc<Vec<String>>,
     ) -> tantivy::Result<FacetCounter> {
-        let mut text = Vec::new();
-        for &(dim, ref column) in columns.text_dimensions(segment)? {
-            if dims.contains(&dim) {
-                text.push((dim, column.clone(), vec![0u64; column.num_terms()], 0));
-            }
-        }
-        let years = dims
-            .contains(&Dimension::Year)
-            .then(|| (columns.year.clone(), vec![0; YEAR_SLOTS]));
+        let wants = |d: Dimension| dims.contains(&d);
+        let facet_columns = if dims.iter().any(|&d| d != Dimension::Year) {
+            Some(columns.facets(segment)?)
+        } else {
+            None
+        };
+        let place = facet_columns
+            .filter(|_| dims.iter().any(|&d| place_level(d).is_some()))
+            .map(|c| (c.place.clone(), vec![0u64; c.place.num_terms()]));
+        let tags = facet_columns
+            .filter(|_| wants(Dimension::Kind) || wants(Dimension::Theme))
+            .map(|c| TagCounts::new(c.tags.clone(), themes.len()));
+        let years = wants(Dimension::Year).then(|| (columns.year.clone(), vec![0; YEAR_SLOTS]));
         Ok(FacetCounter {
-            text,
+            place,
+            tags,
             years,
             dims: dims.to_vec(),
+            themes,
             pending: Vec::with_capacity(FACET_BATCH),
-            docs_out: Vec::new(),
-            rows: Vec::new(),
             values: Vec::new(),
         })
     }
@@ -319,36 +433,38 @@ impl FacetCounter {
             return;
         }
         let docs = &self.pending;
-        for (_, column, counts, none) in &mut self.text {
-            let ords = column.ords();
-            self.docs_out.clear();
-            self.rows.clear();
-            ords.index
-                .docids_to_rowids(docs, &mut self.docs_out, &mut self.rows);
-            self.values.clear();
-            self.values.resize(self.rows.len(), 0);
-            ords.values.get_vals(&self.rows, &mut self.values);
-            // A document has as many rows as values (themes: several); it
-            // counts under each value it has, and once under "none" when
-            // it has none. Rows come grouped by document, in `docs` order.
-            let mut with_value = 0u64;
-            let mut previous = None;
-            for (&doc, &ord) in self.docs_out.iter().zip(&self.values) {
-                if let Some(count) = counts.get_mut(ord as usize) {
-                    *count += 1;
-                    if previous != Some(doc) {
-                        with_value += 1;
-                        previous = Some(doc);
+        let values = &mut self.values;
+        if let Some((column, counts)) = &mut self.place {
+            dense_ords(column, docs, values);
+            // A report's paragraphs have one place and lie together, so
+            // ordinals come in runs: one increment per run, not a chain of
+            // increments of one counter.
+            let mut run = (u64::MAX, 0u64);
+            for &ord in values.iter() {
+                if ord == run.0 {
+                    run.1 += 1;
+                } else {
+                    if let Some(count) = counts.get_mut(run.0 as usize) {
+                        *count += run.1;
                     }
+                    run = (ord, 1);
                 }
             }
-            *none += docs.len() as u64 - with_value;
+            if let Some(count) = counts.get_mut(run.0 as usize) {
+                *count += run.1;
+            }
+        }
+        if let Some(tags) = &mut self.tags {
+            values.clear();
+            values.resize(docs.len(), 0);
+            tags.column.get_vals(docs, values);
+            tags.count(values);
         }
         if let Some((column, years)) = &mut self.years {
-            self.values.clear();
-            self.values.resize(docs.len(), 0);
-            column.get_vals(docs, &mut self.values);
-            for &year in &self.values {
+            values.clear();
+            values.resize(docs.len(), 0);
+            column.get_vals(docs, values);
+            for &year in values.iter() {
                 years[(year as usize).min(YEAR_SLOTS - 1)] += 1;
             }
         }
@@ -357,23 +473,43 @@ impl FacetCounter {
 
     pub fn harvest(mut self) -> FacetCounts {
         self.flush();
+        let wants = |d: Dimension| self.dims.contains(&d);
         let mut counts = FacetCounts {
-            dims: self.dims,
+            dims: self.dims.clone(),
             ..FacetCounts::default()
         };
-        if let Some((_, years)) = self.years {
-            counts.years = years
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0)
-                .map(|(y, c)| (decode_year(y as u64), *c))
-                .collect();
-        }
-        for (dim, column, ords, none) in self.text {
-            let map = counts.text.entry(dim).or_default();
-            if none > 0 {
-                *map.entry(NONE_BUCKET.to_string()).or_insert(0) += none;
+        let mut add = |dim: Dimension, name: Option<&str>, n: u64| {
+            if n > 0 {
+                let name = name.unwrap_or(NONE_BUCKET);
+                let map = counts.text.entry(dim).or_default();
+                match map.get_mut(name) {
+                    Some(count) => *count += n,
+                    None => {
+                        map.insert(name.to_string(), n);
+                    }
+                }
             }
+        };
+        if let Some(tags) = &self.tags {
+            if wants(Dimension::Kind) {
+                for (code, n) in tags.kinds().into_iter().enumerate() {
+                    add(Dimension::Kind, Some(TagBits::kind(code as u64).name()), n);
+                }
+            }
+            if wants(Dimension::Theme) {
+                // Only the index's own themes have bits (see `TagBits`).
+                for (i, name) in self.themes.iter().enumerate().take(MAX_THEMES) {
+                    add(Dimension::Theme, Some(name), tags.with_bit(2 + i));
+                }
+                add(Dimension::Theme, None, tags.no_theme);
+            }
+        }
+        if let Some((column, ords)) = &self.place {
+            let levels: Vec<(Dimension, usize)> = self
+                .dims
+                .iter()
+                .filter_map(|&d| place_level(d).map(|level| (d, level)))
+                .collect();
             // Look the used ordinals up in one sorted pass over the
             // dictionary (one lookup each would re-scan a block each).
             // A dictionary read error cannot be returned from harvest;
@@ -382,15 +518,58 @@ impl FacetCounter {
             let used: Vec<u64> = (0..ords.len() as u64)
                 .filter(|&o| ords[o as usize] > 0)
                 .collect();
+            // Terms come in order, so each province's places, and each
+            // city's, come together: a level's count is added to the map
+            // once per run of one name, not once per place.
+            let mut runs: Vec<(String, u64)> = vec![(String::new(), 0); levels.len()];
             let mut used_counts = used.iter().map(|&o| ords[o as usize]);
             let _ = column.dictionary().sorted_ords_to_term_cb(&used, |bytes| {
-                if let Some(count) = used_counts.next() {
-                    *map.entry(String::from_utf8_lossy(bytes).into_owned())
-                        .or_insert(0) += count;
+                if let Some(n) = used_counts.next() {
+                    let key = String::from_utf8_lossy(bytes);
+                    let place = decode_place(&key);
+                    for (&(dim, level), run) in levels.iter().zip(runs.iter_mut()) {
+                        let name = place[level].unwrap_or(NONE_BUCKET);
+                        if run.0 != name {
+                            add(dim, Some(&run.0), run.1);
+                            run.0.clear();
+                            run.0.push_str(name);
+                            run.1 = 0;
+                        }
+                        run.1 += n;
+                    }
                 }
             });
+            for (&(dim, _), run) in levels.iter().zip(&runs) {
+                add(dim, Some(&run.0), run.1);
+            }
+        }
+        if let Some((_, years)) = self.years {
+            counts.years = years
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(y, c)| (decode_year(y as u64), *c))
+                .collect();
         }
         counts
+    }
+}
+
+/// The term ordinals of `docs` in a string column that has one value per
+/// document, into `out` (in `docs` order). Such a column's rows are its
+/// documents, so the values are read without looking rows up; a column
+/// with another cardinality (none is written so, but an index cannot be
+/// trusted blindly) is read through its row index, one value per row.
+pub(super) fn dense_ords(column: &StrColumn, docs: &[DocId], out: &mut Vec<u64>) {
+    let ords = column.ords();
+    out.clear();
+    if matches!(ords.index, ColumnIndex::Full) {
+        out.resize(docs.len(), 0);
+        ords.values.get_vals(docs, out);
+        return;
+    }
+    for &doc in docs {
+        out.push(column.term_ords(doc).next().unwrap_or(u64::MAX));
     }
 }
 
@@ -401,6 +580,7 @@ pub fn facets_of_docs(
     columns: &ColumnCache,
     docs: &[DocAddress],
     dims: &[Dimension],
+    themes: Arc<Vec<String>>,
 ) -> tantivy::Result<FacetCounts> {
     let mut total = FacetCounts {
         dims: dims.to_vec(),
@@ -408,7 +588,7 @@ pub fn facets_of_docs(
     };
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let segment_columns = columns.get(segment)?;
-        let mut counter = FacetCounter::new(&segment_columns, segment, dims)?;
+        let mut counter = FacetCounter::new(&segment_columns, segment, dims, themes.clone())?;
         for doc in docs.iter().filter(|d| d.segment_ord as usize == ord) {
             counter.count(doc.doc_id);
         }
@@ -431,7 +611,12 @@ impl Collector for HitCollector {
         let facets = if self.facets.is_empty() {
             None
         } else {
-            Some(FacetCounter::new(&columns, segment, &self.facets)?)
+            Some(FacetCounter::new(
+                &columns,
+                segment,
+                &self.facets,
+                self.themes.clone(),
+            )?)
         };
         Ok(SegmentHits {
             segment: segment_ord,

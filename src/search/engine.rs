@@ -210,6 +210,22 @@ impl Engine {
         HitCollector::new(&self.columns, limit, sort)
     }
 
+    /// A collector that also counts hits by `dims` (none: the plain
+    /// collector; the theme names are read only when facets are counted).
+    pub(super) fn facet_collector(
+        &self,
+        limit: usize,
+        sort: SortOrder,
+        dims: &[crate::corpus::record::Dimension],
+    ) -> HitCollector {
+        let collector = self.collector(limit, sort);
+        if dims.is_empty() {
+            collector
+        } else {
+            collector.with_facets(dims, self.themes())
+        }
+    }
+
     /// Read one stored paragraph.
     pub fn record(&self, searcher: &Searcher, doc: DocAddress) -> Result<Record> {
         let stored: document::StoredRecord = searcher.doc(doc)?;
@@ -625,6 +641,7 @@ impl Engine {
                 &self.columns,
                 &docs,
                 &options.facets,
+                self.themes(),
             )?)
         };
         Ok(Collected {
@@ -805,11 +822,21 @@ impl Engine {
             }
             scoring.extend(terms);
         }
+        if !pruned::applies(limit, scoring.len()) {
+            return Ok(None);
+        }
         // A lone two-character literal is one bigram term, counted by its
         // document frequency; anything else is counted on every core.
         let one_term = matches!(&query.hit_node,
             super::query::Node::Literal { text, .. } if text.chars().count() == 2);
+        // Facets count every hit: one unscored pass over the exact query,
+        // still cheaper than scoring every hit. It runs on a thread of its
+        // own while this one finds the page, and counts the hits too.
+        let faceted = !options.facets.is_empty();
         let count_exact = || {
+            if faceted && !one_term {
+                return Ok(None);
+            }
             let weight = exact.weight(EnableScoring::disabled_from_searcher(planner.searcher))?;
             parallel::count(
                 planner.searcher,
@@ -817,29 +844,35 @@ impl Engine {
                 !one_term,
                 self.splitting.get(),
             )
+            .map(Some)
         };
-        let found = pruned::collect_top(
-            planner.searcher,
-            &self.columns,
-            &count_exact,
-            ranked,
-            scoring,
-            limit,
-        )?
-        .filter(|c| !options.collapse || distinct_groups(&c.top) >= wanted);
+        let (found, counted) = std::thread::scope(|scope| {
+            let counting = faceted.then(|| {
+                scope.spawn(|| {
+                    let collector = self.facet_collector(0, SortOrder::Score, &options.facets);
+                    self.collect(planner.searcher, exact, &collector)
+                })
+            });
+            let found = pruned::collect_top(
+                planner.searcher,
+                &self.columns,
+                &count_exact,
+                ranked,
+                scoring,
+                limit,
+            );
+            let counted = counting.map(|handle| match handle.join() {
+                Ok(counted) => counted,
+                Err(panic) => std::panic::resume_unwind(panic),
+            });
+            (found, counted)
+        });
+        let found = found?.filter(|c| !options.collapse || distinct_groups(&c.top) >= wanted);
         let Some(mut found) = found else {
             return Ok(None);
         };
-        // Facets count every hit: one unscored pass over the exact query,
-        // still cheaper than scoring every hit.
-        if !options.facets.is_empty() {
-            let counted = self.collect(
-                planner.searcher,
-                exact,
-                &self
-                    .collector(0, SortOrder::Score)
-                    .with_facets(&options.facets),
-            )?;
+        if let Some(counted) = counted {
+            let counted = counted?;
             found.total = counted.total;
             found.facets = counted.facets;
         }
@@ -859,11 +892,8 @@ impl Engine {
         facets: &[crate::corpus::record::Dimension],
     ) -> Result<Collected> {
         let limit = candidate_limit(wanted, options.collapse);
-        let mut collected = self.collect(
-            searcher,
-            query,
-            &self.collector(limit, sort).with_facets(facets),
-        )?;
+        let mut collected =
+            self.collect(searcher, query, &self.facet_collector(limit, sort, facets))?;
         // Too many copies among the candidates to fill the page: collect
         // again with room for all of them.
         if let Some(w) = wanted
@@ -874,7 +904,7 @@ impl Engine {
             collected = self.collect(
                 searcher,
                 query,
-                &self.collector(usize::MAX, sort).with_facets(facets),
+                &self.facet_collector(usize::MAX, sort, facets),
             )?;
         }
         Ok(collected)

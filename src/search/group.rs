@@ -10,8 +10,8 @@
 use super::collect::{Candidate, NONE_BUCKET, SortOrder, rank_cmp, weigh};
 use super::columns::{ColumnCache, SegmentColumns, U64Column};
 use super::results::GroupBy;
-use crate::corpus::record::{Role, ValueKind};
-use crate::index::schema::decode_year;
+use crate::corpus::record::{Dimension, Role, ValueKind};
+use crate::index::schema::{TagBits, decode_place, decode_year, place_level};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -37,7 +37,14 @@ pub struct GroupCollector {
 
 /// Where a segment reads a hit's group from.
 enum KeySource {
-    Text(StrColumn),
+    /// The report: the file column's term ordinal.
+    File(StrColumn),
+    /// A level of the place column (0 province, 1 city, 2 county): the
+    /// place's term ordinal, several of which may name one group (two
+    /// cities' paragraphs without a county are both "(none)" by county).
+    Place(StrColumn, usize),
+    /// The kind, from the tags column.
+    Kind(U64Column),
     Year(U64Column),
 }
 
@@ -61,13 +68,23 @@ impl Collector for GroupCollector {
     ) -> tantivy::Result<SegmentGroups> {
         let columns = self.columns.get(segment)?;
         let key = match self.by {
-            GroupBy::Report => KeySource::Text(columns.file(segment)?.clone()),
-            GroupBy::Dimension(dim) => match dim.value_kind() {
-                ValueKind::Years => KeySource::Year(columns.year.clone()),
-                ValueKind::Text => match columns.text_dimension(segment, dim)? {
-                    Some(column) => KeySource::Text(column.clone()),
-                    None => KeySource::Year(columns.year.clone()),
-                },
+            GroupBy::Report => KeySource::File(columns.file(segment)?.clone()),
+            GroupBy::Dimension(dim) => match (dim.value_kind(), place_level(dim)) {
+                (ValueKind::Years, _) => KeySource::Year(columns.year.clone()),
+                (ValueKind::Text, Some(level)) => {
+                    KeySource::Place(columns.facets(segment)?.place.clone(), level)
+                }
+                (ValueKind::Text, None) if dim == Dimension::Kind => {
+                    KeySource::Kind(columns.facets(segment)?.tags.clone())
+                }
+                // Themes are not a grouping (a paragraph has several);
+                // `GroupBy` refuses them before a search starts.
+                (ValueKind::Text, None) => {
+                    return Err(tantivy::TantivyError::InvalidArgument(format!(
+                        "cannot group by {}",
+                        dim.name()
+                    )));
+                }
             },
         };
         Ok(SegmentGroups {
@@ -109,7 +126,10 @@ impl SegmentCollector for SegmentGroups {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let key = match &self.key {
-            KeySource::Text(column) => column.term_ords(doc).next().unwrap_or(u64::MAX),
+            KeySource::File(column) | KeySource::Place(column, _) => {
+                column.term_ords(doc).next().unwrap_or(u64::MAX)
+            }
+            KeySource::Kind(column) => column.get_val(doc) & 3,
             KeySource::Year(column) => column.get_val(doc),
         };
         let c = &self.columns;
@@ -144,32 +164,55 @@ impl SegmentCollector for SegmentGroups {
                     out.push(CollectedGroup { value, count, best });
                 }
             }
-            KeySource::Text(column) => {
-                let mut keys: Vec<u64> = self.groups.keys().copied().collect();
-                keys.sort_unstable();
-                if let Some(&(count, best)) = self.groups.get(&u64::MAX) {
-                    keys.pop();
-                    out.push(CollectedGroup {
-                        value: NONE_BUCKET.to_string(),
-                        count,
-                        best,
-                    });
+            KeySource::Kind(_) => {
+                for (key, (count, best)) in self.groups {
+                    let value = TagBits::kind(key).name().to_string();
+                    out.push(CollectedGroup { value, count, best });
                 }
-                let mut entries = keys.iter().map(|k| self.groups[k]);
-                // One sorted pass over the dictionary; a read error here
-                // cannot be returned from harvest and would drop groups,
-                // which the group tests' "counts add up" would catch.
-                let _ = column.dictionary().sorted_ords_to_term_cb(&keys, |bytes| {
-                    if let Some((count, best)) = entries.next() {
-                        out.push(CollectedGroup {
-                            value: String::from_utf8_lossy(bytes).into_owned(),
-                            count,
-                            best,
-                        });
-                    }
-                });
+            }
+            KeySource::File(ref column) => self.harvest_terms(column, None, &mut out),
+            KeySource::Place(ref column, level) => {
+                self.harvest_terms(column, Some(level), &mut out)
             }
         }
         out
+    }
+}
+
+impl SegmentGroups {
+    /// The groups keyed by a string column's ordinals, named by their
+    /// terms (by one level of the term, for places).
+    fn harvest_terms(
+        &self,
+        column: &StrColumn,
+        level: Option<usize>,
+        out: &mut Vec<CollectedGroup>,
+    ) {
+        let mut keys: Vec<u64> = self.groups.keys().copied().collect();
+        keys.sort_unstable();
+        if let Some(&(count, best)) = self.groups.get(&u64::MAX) {
+            keys.pop();
+            out.push(CollectedGroup {
+                value: NONE_BUCKET.to_string(),
+                count,
+                best,
+            });
+        }
+        let mut entries = keys.iter().map(|k| self.groups[k]);
+        // One sorted pass over the dictionary; a read error here
+        // cannot be returned from harvest and would drop groups,
+        // which the group tests' "counts add up" would catch.
+        let _ = column.dictionary().sorted_ords_to_term_cb(&keys, |bytes| {
+            if let Some((count, best)) = entries.next() {
+                let text = String::from_utf8_lossy(bytes);
+                let value = match level {
+                    None => text.into_owned(),
+                    Some(level) => decode_place(&text)[level]
+                        .unwrap_or(NONE_BUCKET)
+                        .to_string(),
+                };
+                out.push(CollectedGroup { value, count, best });
+            }
+        });
     }
 }

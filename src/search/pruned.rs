@@ -110,26 +110,33 @@ pub(super) fn worth_trying(planner: &Planner, node: &Node) -> bool {
     }
 }
 
+/// Whether a page of `limit` hits ranked by `terms` weighted terms can be
+/// taken by [`collect_top`] at all (a page, of a sum it can prune).
+pub(super) fn applies(limit: usize, terms: usize) -> bool {
+    limit != 0 && limit != usize::MAX && terms != 0 && terms <= MAX_TERMS
+}
+
 /// The best `limit` hits of `ranked` (which must require the exact query,
 /// and score by the sum of the weighted `scoring` terms' BM25 scores), and
 /// how many hits the exact query has, per segment, as `count_exact` counts
-/// them; `None` where this path cannot give the exhaustive
+/// them (`None`: not counted here, the caller counts them; the total is
+/// then 0); `None` where this path cannot give the exhaustive
 /// path's answer, or would not be faster (see the module documentation),
 /// so the caller must collect exhaustively.
 pub(super) fn collect_top(
     searcher: &tantivy::Searcher,
     columns: &ColumnCache,
-    count_exact: &dyn Fn() -> tantivy::Result<Vec<u64>>,
+    count_exact: &dyn Fn() -> tantivy::Result<Option<Vec<u64>>>,
     ranked: &dyn Query,
     scoring: Vec<(Term, f32)>,
     limit: usize,
 ) -> tantivy::Result<Option<Collected>> {
-    if limit == 0 || limit == usize::MAX || scoring.is_empty() || scoring.len() > MAX_TERMS {
+    if !applies(limit, scoring.len()) {
         return Ok(None);
     }
     let counts = count_exact()?;
-    let total: u64 = counts.iter().sum();
-    if total < limit as u64 {
+    let total: u64 = counts.iter().flatten().sum();
+    if counts.is_some() && total < limit as u64 {
         return Ok(None);
     }
     let enabled = EnableScoring::enabled_from_searcher(searcher);
@@ -138,7 +145,7 @@ pub(super) fn collect_top(
     let mut kept: BinaryHeap<Ranked> = BinaryHeap::with_capacity(limit + 1);
     let (mut accepted, mut refused) = (0u64, 0u64);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        if counts[ord] == 0 {
+        if counts.as_ref().is_some_and(|c| c[ord] == 0) {
             continue;
         }
         let segment_columns = columns.get(reader)?;

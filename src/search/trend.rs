@@ -65,7 +65,7 @@ fn compute(engine: &Engine, query: &Query, by: Dimension) -> Result<Trend> {
         let collected = engine.collect(
             &searcher,
             matcher,
-            &engine.collector(0, SortOrder::Score).with_facets(&[by]),
+            &engine.facet_collector(0, SortOrder::Score, &[by]),
         )?;
         let facets = collected.facets.unwrap_or_default();
         Ok((collected.total, facets.buckets(by).into_iter().collect()))
