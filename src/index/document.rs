@@ -7,7 +7,9 @@
 //! than copying them through an intermediate document. What one writes the
 //! other reads, which a unit test checks field by field.
 
-use super::schema::{Fields, TagBits, decode_year, encode_place, encode_year, file_key};
+use super::schema::{
+    Fields, TagBits, decode_year, encode_place, encode_span, encode_year, file_key,
+};
 use crate::analysis;
 use crate::corpus::record::{Paragraph, Record, Role, Tags, Years};
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
@@ -66,6 +68,13 @@ pub fn to_document(fields: &Fields, record: &Record, themes: &[String]) -> Tanti
     doc.add_u64(fields.year, encode_year(years.map(|y| y.year)));
     doc.add_u64(fields.year_from, encode_year(years.map(|y| y.from)));
     doc.add_u64(fields.year_to, encode_year(years.map(|y| y.to)));
+    doc.add_u64(
+        fields.year_span,
+        encode_span(
+            encode_year(years.map(|y| y.from)),
+            encode_year(years.map(|y| y.to)),
+        ),
+    );
     doc.add_u64(fields.role, p.role.code());
     doc.add_u64(fields.file_key, file_key(&p.file));
     doc.add_u64(fields.dup_key, analysis::near_duplicate_key(&p.text));

@@ -13,7 +13,9 @@
 //! | one per text [`Dimension`] (`county`, `city`, `province`, `kind`, `theme`) | raw strings | yes |  | filters |
 //! | `place`     | –                                  |        | yes (one string) | facets and groups by province, city, county |
 //! | `tags`      | –                                  |        | yes (u64)  | facets by kind and theme, groups by kind ([`TagBits`]) |
-//! | `year`, `year_from`, `year_to` | –                | yes    | yes  | year filters (fast-field ranges), facets, trends |
+//! | `year`      | –                                  | yes    | yes  | facets, trends, sorting |
+//! | `year_from`, `year_to` | –                       | yes    |      | the span of years shown |
+//! | `year_span` | –                                  |        | yes  | the year filter (both ends in one number, [`encode_span`]) |
 //! | `role`      | –                                  | yes    | yes  | headings and captions rank lower |
 //! | `file_key`  | –                                  |        | yes  | deterministic tie-break |
 //! | `dup_key`   | u64                                |        | yes  | collapsing copied paragraphs |
@@ -61,6 +63,24 @@ pub fn encode_year(year: Option<i32>) -> u64 {
     year.and_then(|y| u64::try_from(y).ok()).unwrap_or(NO_YEAR)
 }
 
+/// Bits of a `year_span` value that hold the last year ([`encode_span`]).
+pub const SPAN_YEAR_BITS: u32 = 12;
+
+/// A paragraph's span of stored years as the `year_span` column holds it
+/// (one number, so that the year filter reads one value per paragraph):
+/// the first year in the high bits, the last in the low
+/// [`SPAN_YEAR_BITS`]. Stored years are at most 3000 (the query language
+/// accepts no later ones); a later one is kept as 4095.
+pub fn encode_span(first: u64, last: u64) -> u64 {
+    let most = (1 << SPAN_YEAR_BITS) - 1;
+    (first.min(most) << SPAN_YEAR_BITS) | last.min(most)
+}
+
+/// The first and last stored year of a `year_span` value.
+pub fn decode_span(span: u64) -> (u64, u64) {
+    (span >> SPAN_YEAR_BITS, span & ((1 << SPAN_YEAR_BITS) - 1))
+}
+
 /// A year field's stored value, back to a year.
 pub fn decode_year(stored: u64) -> Option<i32> {
     (stored != NO_YEAR)
@@ -82,6 +102,7 @@ pub mod names {
     pub const YEAR: &str = "year";
     pub const YEAR_FROM: &str = "year_from";
     pub const YEAR_TO: &str = "year_to";
+    pub const YEAR_SPAN: &str = "year_span";
     pub const ROLE: &str = "role";
     pub const FILE_KEY: &str = "file_key";
     pub const DUP_KEY: &str = "dup_key";
@@ -185,6 +206,7 @@ pub struct Fields {
     pub year: Field,
     pub year_from: Field,
     pub year_to: Field,
+    pub year_span: Field,
     pub role: Field,
     pub file_key: Field,
     pub dup_key: Field,
@@ -275,8 +297,9 @@ pub fn build_schema() -> (Schema, Fields) {
     let line = builder.add_u64_field(names::LINE, STORED | FAST);
     let page = builder.add_u64_field(names::PAGE, STORED);
     let year = builder.add_u64_field(names::YEAR, STORED | FAST);
-    let year_from = builder.add_u64_field(names::YEAR_FROM, STORED | FAST);
-    let year_to = builder.add_u64_field(names::YEAR_TO, STORED | FAST);
+    let year_from = builder.add_u64_field(names::YEAR_FROM, STORED);
+    let year_to = builder.add_u64_field(names::YEAR_TO, STORED);
+    let year_span = builder.add_u64_field(names::YEAR_SPAN, FAST);
     let mut dimensions = Vec::new();
     for dim in Dimension::ALL {
         if dim.value_kind() == ValueKind::Text {
@@ -303,6 +326,7 @@ pub fn build_schema() -> (Schema, Fields) {
         year,
         year_from,
         year_to,
+        year_span,
         role,
         file_key,
         dup_key,

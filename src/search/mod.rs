@@ -25,6 +25,7 @@ pub mod readings;
 pub mod results;
 pub mod snippet;
 pub mod trend;
+mod year_span;
 
 pub use collect::{FacetCounts, NONE_BUCKET, SortOrder};
 pub use engine::Engine;

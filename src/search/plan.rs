@@ -16,13 +16,13 @@
 //!   bigram phrase instead, so every hit gets a score.
 
 use super::query::{Filter, Node, YearRange};
+use super::year_span::YearSpanQuery;
 use crate::analysis::bigrams::{BigramPlan, plan_literal};
-use crate::index::schema::{Fields, encode_year};
-use std::ops::Bound;
+use crate::index::schema::Fields;
 use tantivy::Searcher;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, RegexQuery, TermQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Term};
 
@@ -125,28 +125,11 @@ impl Planner<'_> {
     /// Paragraphs whose span of years overlaps `range`: a 十三五 review
     /// (2016–2020) matches `year:2018` and `year:2019..2022`.
     fn year(&self, range: &YearRange) -> Box<dyn Query> {
-        let f = self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // year_from <= range.to
-        let to = range.to.map_or(u64::MAX, |y| encode_year(Some(y)));
-        clauses.push((
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_u64(f.year_from, 0)),
-                Bound::Included(Term::from_field_u64(f.year_from, to)),
-            )),
-        ));
-        // year_to >= range.from, and above the no-year value: a paragraph
-        // without a year never passes.
-        let from = encode_year(range.from).max(encode_year(Some(1)));
-        clauses.push((
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_u64(f.year_to, from)),
-                Bound::Included(Term::from_field_u64(f.year_to, u64::MAX)),
-            )),
-        ));
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(YearSpanQuery::new(
+            crate::index::schema::names::YEAR_SPAN,
+            range.from,
+            range.to,
+        ))
     }
 
     /// The vocabulary words inside a normalised literal: its substrings of
