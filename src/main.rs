@@ -47,7 +47,19 @@ fn main() -> ExitCode {
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        // The cores this process may run on, by one system call: the
+        // standard library's available_parallelism also reads the cgroup
+        // quota files, about 0.1 ms of every search's start here.
+        // SAFETY: cpu_set_t is plain data, zeroed is a valid empty set, and
+        // sched_getaffinity writes at most its size into it.
+        let cores = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0 {
+                usize::try_from(libc::CPU_COUNT(&set)).unwrap_or(2)
+            } else {
+                2
+            }
+        };
         let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
         // SAFETY: mallopt takes two integers and only changes a malloc
         // setting; no thread is running yet. Its result (0 when the

@@ -118,8 +118,10 @@ struct Splitter {
 
 impl Splitter {
     fn new(splitting: Splitting, start: DocId) -> Splitter {
+        // Adaptive: the cores are counted only when a split is due (it
+        // reads files; most searches never split).
         let threads = match splitting {
-            Splitting::Adaptive => threads(),
+            Splitting::Adaptive => usize::MAX,
             Splitting::Never => 1,
             Splitting::Always => 3,
         };
@@ -153,6 +155,7 @@ impl Splitter {
             return None;
         }
         self.done = true;
+        self.threads = self.threads.min(threads());
         let walked = u64::from(doc.saturating_sub(self.start)).max(1);
         let left = u64::from(end.saturating_sub(doc));
         let ranges = (left / u64::from(MIN_RANGE_DOCS)).min(self.threads as u64);
