@@ -111,13 +111,15 @@ struct Splitter {
     splitting: Splitting,
     threads: usize,
     started: Instant,
-    start: DocId,
+    /// How long the segment's scorer took to make: each other range must
+    /// make its own before it starts.
+    setup: Duration,
     seen: u32,
     done: bool,
 }
 
 impl Splitter {
-    fn new(splitting: Splitting, start: DocId) -> Splitter {
+    fn new(splitting: Splitting, setup: Duration) -> Splitter {
         // Adaptive: the cores are counted only when a split is due (it
         // reads files; most searches never split).
         let threads = match splitting {
@@ -129,7 +131,7 @@ impl Splitter {
             splitting,
             threads,
             started: Instant::now(),
-            start,
+            setup,
             seen: 0,
             done: threads <= 1,
         }
@@ -156,11 +158,14 @@ impl Splitter {
         }
         self.done = true;
         self.threads = self.threads.min(threads());
-        let walked = u64::from(doc.saturating_sub(self.start)).max(1);
+        let walked = u64::from(doc).max(1);
         let left = u64::from(end.saturating_sub(doc));
         let ranges = (left / u64::from(MIN_RANGE_DOCS)).min(self.threads as u64);
         let work_left = elapsed.mul_f64(left as f64 / walked as f64);
-        if ranges < 2 || work_left < MIN_WORK_LEFT {
+        // Split, the rest takes the setup of a scorer and a share of the
+        // work on each thread: worth it only where that saves enough.
+        let saved = work_left.saturating_sub(work_left / ranges.max(1) as u32 + self.setup);
+        if ranges < 2 || work_left < MIN_WORK_LEFT || saved < MIN_WORK_LEFT / 2 {
             return None;
         }
         Self::ranges(doc, end, ranges)
@@ -203,7 +208,9 @@ pub fn search<C: Collector>(
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let segment = ord as SegmentOrdinal;
             let mut child = collector.for_segment(segment, reader)?;
+            let started = Instant::now();
             let scorer = weight.scorer(reader, 1.0)?;
+            let setup = started.elapsed();
             let mut spawn = |start, end| {
                 others.push(scope.spawn(move || {
                     let mut child = collector.for_segment(segment, reader)?;
@@ -212,7 +219,7 @@ pub fn search<C: Collector>(
                     Ok(child.harvest())
                 }));
             };
-            let mut splitter = Splitter::new(splitting, 0);
+            let mut splitter = Splitter::new(splitting, setup);
             feed(
                 &mut child,
                 scorer,
@@ -257,17 +264,26 @@ pub fn count(
             let mut spawn = |start, end| {
                 mine.push(scope.spawn(move || {
                     let scorer = seek(weight.scorer(reader, 1.0)?, start);
-                    Ok(count_range(scorer, reader, end, None))
+                    Ok(count_range(scorer, reader, end, false, None))
                 }));
             };
+            let started = Instant::now();
             let scorer = weight.scorer(reader, 1.0)?;
-            let mut splitter = Splitter::new(splitting, 0);
-            counts.push(count_range(
-                scorer,
-                reader,
-                reader.max_doc(),
-                Some((&mut splitter, &mut spawn)),
-            ));
+            let setup = started.elapsed();
+            // A scorer that took long to make (a one-character term: the
+            // union of hundreds of postings, gathered into a bit set when
+            // it is made) counts its bits at once, and would have to be
+            // made again for every range: it is not split.
+            let split = if setup < SPLIT_AFTER {
+                Some(Splitter::new(splitting, setup))
+            } else {
+                None
+            };
+            let mut splitter = split;
+            let split = splitter
+                .as_mut()
+                .map(|s| (s, &mut spawn as &mut dyn FnMut(DocId, DocId)));
+            counts.push(count_range(scorer, reader, reader.max_doc(), true, split));
             others.push(mine);
         }
         for (count, handles) in counts.iter_mut().zip(others) {
@@ -343,10 +359,11 @@ fn count_range(
     mut scorer: Box<dyn Scorer>,
     reader: &SegmentReader,
     mut end: DocId,
+    whole: bool,
     mut split: Split,
 ) -> u64 {
     let alive = reader.alive_bitset();
-    if split.is_none() && scorer.doc() == 0 && end >= reader.max_doc() {
+    if whole && split.is_none() {
         return u64::from(match alive {
             Some(alive) => scorer.count(alive),
             None => scorer.count_including_deleted(),
