@@ -146,6 +146,46 @@ fn builds_killed_at_any_moment_leave_the_previous_index_whole() {
     );
 }
 
+/// The moment the random kills above hit only now and then, made certain:
+/// an incremental build killed after writing every file of its commit but
+/// before tantivy renamed meta.json. What it wrote stays behind, listed in
+/// tantivy's .managed.json as every file is before it is written; among
+/// it a segment's deletion file named by the opstamp the next build
+/// reaches again, doing the same deletions. That build must not trip on
+/// it (it once failed with "FileAlreadyExists(….del)").
+#[test]
+fn a_build_killed_just_before_its_commit_leaves_nothing_in_the_next_ones_way() {
+    let ws = Workspace::with_seed_corpus();
+    ws.build();
+    let snapshot = ws.dir.path().join("snapshot-a");
+    copy_dir(&ws.index(), &snapshot);
+    let before = answers(&ws, &ws.index());
+    change_corpus(&ws);
+    ws.cmd("index").arg("--quiet").assert().success();
+    let after = answers(&ws, &ws.index());
+    assert_ne!(before, after, "the change must change the answers");
+
+    // Back to the commit before, every file written since left in place.
+    for entry in std::fs::read_dir(&snapshot).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != ".managed.json" {
+            std::fs::copy(entry.path(), ws.index().join(entry.file_name())).unwrap();
+        }
+    }
+    assert_eq!(answers(&ws, &ws.index()), before, "the simulated kill");
+    let strays = std::fs::read_dir(ws.index())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            !snapshot.join(&name).exists()
+        })
+        .count();
+    assert!(strays > 0, "the second build's files must still be there");
+
+    ws.cmd("index").arg("--quiet").assert().success();
+    assert_eq!(answers(&ws, &ws.index()), after);
+}
+
 #[test]
 fn searches_during_a_build_see_the_old_or_the_new_index() {
     let ws = Workspace::with_seed_corpus();

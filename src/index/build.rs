@@ -218,6 +218,15 @@ fn build_inner(
         options.threads.max(1),
         MEMORY_BUDGET.max((options.threads * 16) << 20),
     )?;
+    // A build killed before its commit leaves files no commit refers to,
+    // among them a segment's deletion file named by the opstamp this build
+    // reaches again when it makes the same deletions: tantivy would refuse
+    // to write it (FileAlreadyExists). Tantivy lists every file before
+    // writing it, so its garbage collector, which it runs after each
+    // commit, finds them all; run it first too, under the build lock. Its
+    // failure is not the build's: tantivy ignores it after a commit too,
+    // and a file it left in the way would still fail the commit, loudly.
+    let _ = writer.garbage_collect_files().wait();
     // A full build writes a segment each time an indexing thread's share
     // of the memory budget fills, and merges them into one after its
     // commit (see `merge_segments`), not during it. An incremental build
