@@ -7,7 +7,7 @@ mod common;
 
 use common::{Rng, Workspace, json_lines};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -87,14 +87,21 @@ fn change_corpus(ws: &Workspace) {
     std::fs::remove_file(corpus.join("常山县教育局2023年工作综述.txt")).unwrap();
 }
 
-#[test]
-fn builds_killed_at_any_moment_leave_the_previous_index_whole() {
-    let ws = Workspace::with_seed_corpus();
+/// Build state A, keep a copy of its index as `snapshot-a` and its
+/// answers, then change the corpus to state B (not yet indexed).
+fn built_then_changed(ws: &Workspace) -> (PathBuf, Answers) {
     ws.build();
     let snapshot = ws.dir.path().join("snapshot-a");
     copy_dir(&ws.index(), &snapshot);
-    let before = answers(&ws, &ws.index());
-    change_corpus(&ws);
+    let before = answers(ws, &ws.index());
+    change_corpus(ws);
+    (snapshot, before)
+}
+
+#[test]
+fn builds_killed_at_any_moment_leave_the_previous_index_whole() {
+    let ws = Workspace::with_seed_corpus();
+    let (snapshot, before) = built_then_changed(&ws);
     let after = reference_answers(&ws, "reference-b");
     assert_ne!(before, after, "the change must change the answers");
 
@@ -156,11 +163,7 @@ fn builds_killed_at_any_moment_leave_the_previous_index_whole() {
 #[test]
 fn a_build_killed_just_before_its_commit_leaves_nothing_in_the_next_ones_way() {
     let ws = Workspace::with_seed_corpus();
-    ws.build();
-    let snapshot = ws.dir.path().join("snapshot-a");
-    copy_dir(&ws.index(), &snapshot);
-    let before = answers(&ws, &ws.index());
-    change_corpus(&ws);
+    let (snapshot, before) = built_then_changed(&ws);
     ws.cmd("index").arg("--quiet").assert().success();
     let after = answers(&ws, &ws.index());
     assert_ne!(before, after, "the change must change the answers");
