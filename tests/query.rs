@@ -112,6 +112,72 @@ fn operators_and_filters_match_the_reference_semantics() {
     }
 }
 
+/// A year range that holds every paragraph of the index (or none) is
+/// decided from the year column's bounds, without reading it: the answers
+/// must be the reference's all the same, alone, with words, negated and
+/// in unions.
+#[test]
+fn year_ranges_that_hold_the_whole_index_or_none_of_it_match_the_reference() {
+    let mut reports = seed_reports();
+    for report in &mut reports {
+        report.paragraphs.retain(|p| p.tags.years.is_some());
+    }
+    let years: Vec<i32> = reports
+        .iter()
+        .flat_map(|r| r.paragraphs.iter().filter_map(|p| p.tags.years))
+        .flat_map(|y| [y.from, y.to])
+        .collect();
+    let (first, last) = (years.iter().min().unwrap(), years.iter().max().unwrap());
+    let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 2).unwrap();
+    let every = [
+        format!("year:{first}.."),
+        format!("year:..{last}"),
+        format!("year:{}..{}", first - 5, last + 5),
+    ];
+    let none = [format!("year:..{}", first - 1)];
+    for range in every.iter().chain(&none) {
+        let queries = [
+            range.clone(),
+            format!("教育 {range}"),
+            format!("双减 OR {range}"),
+            format!("教育 -{range}"),
+            format!("(学前 {range}) OR 义务"),
+        ];
+        for query in &queries {
+            assert_eq!(
+                hit_set(&engine, query),
+                reference(&reports, query),
+                "query {query:?}"
+            );
+        }
+    }
+    let paragraphs: usize = reports.iter().map(|r| r.paragraphs.len()).sum();
+    assert_eq!(hit_set(&engine, &every[0]).len(), paragraphs);
+    assert!(hit_set(&engine, &none[0]).is_empty());
+    // Such a range is dropped before ranking: the page, scores, facets and
+    // the way it was taken (pruned or not) are those of the words alone.
+    let options = baogao::search::SearchOptions {
+        limit: Some(10),
+        facets: Dimension::ALL.to_vec(),
+        ..Default::default()
+    };
+    for words in ["教育", "学前 教育", "双减 OR 课后"] {
+        let before = engine.pruned_searches();
+        let alone = page_of(&engine, words, &options);
+        let pruned_alone = engine.pruned_searches() - before;
+        for range in &every {
+            let before = engine.pruned_searches();
+            let filtered = page_of(&engine, &format!("{words} {range}"), &options);
+            assert_eq!(filtered, alone, "{words} {range}");
+            assert_eq!(
+                engine.pruned_searches() - before,
+                pruned_alone,
+                "{words} {range}"
+            );
+        }
+    }
+}
+
 fn facet_sum(lines: &[serde_json::Value], key: &str) -> u64 {
     let facets = lines
         .iter()

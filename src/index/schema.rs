@@ -70,10 +70,12 @@ pub const SPAN_YEAR_BITS: u32 = 12;
 /// (one number, so that the year filter reads one value per paragraph):
 /// the first year in the high bits, the last in the low
 /// [`SPAN_YEAR_BITS`]. Stored years are at most 3000 (the query language
-/// accepts no later ones); a later one is kept as 4095.
+/// accepts no later ones); a later one is kept as 4095. A span never ends
+/// before it starts (the year filter skips whole segments by that, see
+/// `search::year_span`): a `last` before `first` is kept as `first`.
 pub fn encode_span(first: u64, last: u64) -> u64 {
     let most = (1 << SPAN_YEAR_BITS) - 1;
-    (first.min(most) << SPAN_YEAR_BITS) | last.min(most)
+    (first.min(most) << SPAN_YEAR_BITS) | last.max(first).min(most)
 }
 
 /// The first and last stored year of a `year_span` value.

@@ -15,17 +15,20 @@ use super::parallel::{self, Splitting, SplittingSetting};
 use super::plan::Planner;
 use super::prepared::{MatchMode, Query};
 use super::pruned;
+use super::query::Filter;
 use super::readings;
 use super::results::{
     Group, GroupBy, Grouped, Hit, MatchKind, ReadingCount, SearchOptions, SearchResults,
     SearchSummary,
 };
 use super::snippet;
+use super::year_span::YearSpanQuery;
 use crate::corpus::Report;
 use crate::corpus::record::{Record, Role};
 use crate::error::{Error, Result};
 use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex, document};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -273,6 +276,7 @@ impl Engine {
         self.check_themes(query)?;
         self.check_places(query)?;
         let searcher = self.searcher();
+        let query = &without_true_year_ranges(&searcher, query);
         let planner = Planner {
             searcher: &searcher,
             fields: &self.fields,
@@ -1010,6 +1014,24 @@ impl Engine {
 /// How many candidates to collect for a page of `wanted` hits (`None`:
 /// every hit): with collapsing, more than the page, since copies of a hit
 /// fold into it.
+/// `query` with every year range that holds every paragraph of the index
+/// (by the year column's bounds, `YearSpanQuery::holds_every_paragraph`)
+/// dropped from the ANDs of its hit set: `改革 year:2000..` over reports
+/// all dated since 2000 is then `改革`, ranked by pruning and counted as
+/// `改革` is, where a filter left in would be tested on every hit.
+fn without_true_year_ranges<'q>(searcher: &Searcher, query: &'q Query) -> Cow<'q, Query> {
+    let always = |filter: &Filter| match filter {
+        Filter::Years(range) => YearSpanQuery::for_range(range).holds_every_paragraph(searcher),
+        Filter::Equals(..) => false,
+    };
+    if !query.hit_node.filters().into_iter().any(always) {
+        return Cow::Borrowed(query);
+    }
+    let mut lighter = query.clone();
+    lighter.hit_node = query.hit_node.without_true_filters(&always);
+    Cow::Owned(lighter)
+}
+
 fn candidate_limit(wanted: Option<usize>, collapse: bool) -> usize {
     match wanted {
         None => usize::MAX,

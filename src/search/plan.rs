@@ -125,11 +125,7 @@ impl Planner<'_> {
     /// Paragraphs whose span of years overlaps `range`: a 十三五 review
     /// (2016–2020) matches `year:2018` and `year:2019..2022`.
     fn year(&self, range: &YearRange) -> Box<dyn Query> {
-        Box::new(YearSpanQuery::new(
-            crate::index::schema::names::YEAR_SPAN,
-            range.from,
-            range.to,
-        ))
+        Box::new(YearSpanQuery::for_range(range))
     }
 
     /// The vocabulary words inside a normalised literal: its substrings of

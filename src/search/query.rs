@@ -248,6 +248,36 @@ impl Node {
         }
     }
 
+    /// The query without the filters that `always` says every paragraph
+    /// passes, where they are one condition of an AND among others: the
+    /// same matches, fewer conditions to test. An AND left with one
+    /// condition becomes that condition; a filter standing alone, in an OR
+    /// or under a NOT is kept (there is no node for "every paragraph").
+    pub fn without_true_filters(&self, always: &dyn Fn(&Filter) -> bool) -> Node {
+        match self {
+            Node::And(nodes) => {
+                let mut kept: Vec<Node> = nodes
+                    .iter()
+                    .filter(|n| !matches!(n, Node::Filter(f) if always(f)))
+                    .map(|n| n.without_true_filters(always))
+                    .collect();
+                match kept.len() {
+                    0 => self.clone(),
+                    1 => kept.remove(0),
+                    _ => Node::And(kept),
+                }
+            }
+            Node::Or(nodes) => Node::Or(
+                nodes
+                    .iter()
+                    .map(|n| n.without_true_filters(always))
+                    .collect(),
+            ),
+            Node::Not(inner) => Node::Not(Box::new(inner.without_true_filters(always))),
+            Node::Literal { .. } | Node::Filter(_) => self.clone(),
+        }
+    }
+
     /// Does the query match, given what each literal and filter says?
     pub fn matches_with(
         &self,
@@ -644,6 +674,33 @@ mod tests {
 
     fn err(query: &str) -> QueryError {
         parse(query).expect_err(query)
+    }
+
+    #[test]
+    fn filters_every_paragraph_passes_are_dropped_only_from_ands() {
+        let years = |f: &Filter| matches!(f, Filter::Years(_));
+        let dropped = |query: &str| parse(query).unwrap().without_true_filters(&years);
+        let same = |query: &str| assert_eq!(dropped(query), parse(query).unwrap(), "{query}");
+        assert_eq!(dropped("改革 year:1900.."), lit("改革", 0));
+        assert_eq!(
+            dropped("改革 year:1900.. 教育"),
+            Node::And(vec![lit("改革", 0), lit("教育", 15)])
+        );
+        assert_eq!(
+            dropped("(改革 year:1900..) OR 教育"),
+            Node::Or(vec![lit("改革", 1), lit("教育", 20)])
+        );
+        assert_eq!(
+            dropped("教育 -(改革 year:1900..)"),
+            Node::And(vec![lit("教育", 0), Node::Not(Box::new(lit("改革", 5)))])
+        );
+        // Where dropping would need a node for "every paragraph".
+        same("year:1900..");
+        same("year:1900.. year:..2100");
+        same("改革 OR year:1900..");
+        same("改革 -year:1900..");
+        // Other filters stay.
+        same("改革 province:浙江省");
     }
 
     #[test]

@@ -12,12 +12,22 @@
 //! Inside a query the filter is looked up at the documents its words
 //! propose (`seek_danger`); alone (`year:2024`) it scans the column a
 //! block at a time.
+//!
+//! A segment whose every paragraph is in the range (`year:2000..` over
+//! recent reports) is not filtered at all: the column's minimum and
+//! maximum, which tantivy keeps with it, decide that without reading a
+//! value, and the scorer is then tantivy's `AllScorer`, which a boolean
+//! query drops from its intersection, leaving the words' own posting
+//! lists, as if there were no filter. (Lucene's point range query does the
+//! same from a segment's bounds.) A segment none of whose paragraphs can
+//! be in it gets an empty scorer. At 1 GB, `改革 year:2000..` with facets
+//! took 9.3 ms against 6.3 ms for `教育` with facets (BENCHMARKS.md).
 
 use crate::index::schema::{decode_span, encode_year};
 use crate::search::columns::U64Column;
 use std::fmt;
 use tantivy::columnar::ColumnIndex;
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{AllScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED};
 
 /// Paragraphs whose year span overlaps `from..=to` (stored years; `None`:
@@ -32,6 +42,11 @@ pub struct YearSpanQuery {
 }
 
 impl YearSpanQuery {
+    /// The filter of a query's `year:` range, over the `year_span` column.
+    pub fn for_range(range: &crate::search::query::YearRange) -> YearSpanQuery {
+        YearSpanQuery::new(crate::index::schema::names::YEAR_SPAN, range.from, range.to)
+    }
+
     pub fn new(field: &str, from: Option<i32>, to: Option<i32>) -> YearSpanQuery {
         YearSpanQuery {
             field: field.to_string(),
@@ -39,6 +54,60 @@ impl YearSpanQuery {
             to: to.map_or(u64::MAX, |y| encode_year(Some(y))),
         }
     }
+
+    /// What a segment whose spans lie between `lowest` and `highest` (its
+    /// column's minimum and maximum) holds of the range, if that alone
+    /// tells: every paragraph or none. Spans are ordered by their first
+    /// year (the high bits), and a span never ends before it starts
+    /// ([`encode_span`]), so every paragraph starts at or after `lowest`'s
+    /// first year and ends no earlier than it.
+    ///
+    /// [`encode_span`]: crate::index::schema::encode_span
+    fn whole_segment(&self, lowest: u64, highest: u64) -> Option<Whole> {
+        let (lowest_first, _) = decode_span(lowest);
+        let (highest_first, _) = decode_span(highest);
+        // `from` is at least 1, so this also says every paragraph has a year.
+        if lowest_first >= self.from && highest_first <= self.to {
+            Some(Whole::Every)
+        } else if highest_first == 0 || lowest_first > self.to {
+            Some(Whole::No)
+        } else {
+            None
+        }
+    }
+}
+
+impl YearSpanQuery {
+    /// [`Self::whole_segment`] for a segment's column; only a dense one
+    /// (a value in every row) has bounds that speak for every paragraph.
+    fn whole_column(&self, column: &tantivy::columnar::Column<u64>) -> Option<Whole> {
+        match column.index {
+            ColumnIndex::Full => {
+                self.whole_segment(column.values.min_value(), column.values.max_value())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether every paragraph of every segment is in the range, as the
+    /// segments' column bounds tell without reading a value: the filter
+    /// then keeps everything, and the query may be ranked as if it were
+    /// not there (`search::pruned`).
+    pub(super) fn holds_every_paragraph(&self, searcher: &tantivy::Searcher) -> bool {
+        searcher.segment_readers().iter().all(|reader| {
+            reader
+                .fast_fields()
+                .u64(&self.field)
+                .is_ok_and(|column| self.whole_column(&column) == Some(Whole::Every))
+        })
+    }
+}
+
+/// Every paragraph of a segment matches, or none does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    Every,
+    No,
 }
 
 impl fmt::Debug for YearSpanQuery {
@@ -56,6 +125,11 @@ impl Query for YearSpanQuery {
 impl Weight for YearSpanQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let column = reader.fast_fields().u64(&self.field)?;
+        match self.whole_column(&column) {
+            Some(Whole::Every) => return Ok(Box::new(AllScorer::new(reader.max_doc()))),
+            Some(Whole::No) => return Ok(Box::new(EmptyScorer)),
+            None => {}
+        }
         let column: U64Column = match column.index {
             ColumnIndex::Full => column.values,
             _ => column.first_or_default_col(0),
@@ -273,5 +347,58 @@ mod tests {
             s.seek_danger(1000),
             SeekDangerResult::SeekLowerBound(TERMINATED)
         );
+    }
+
+    /// Whatever the spans and the range, a segment is called whole only
+    /// when every paragraph matches, and empty only when none does.
+    #[test]
+    fn a_segment_is_skipped_only_when_its_bounds_decide_every_paragraph() {
+        use proptest::prelude::*;
+        let year = prop_oneof![Just(0u64), 1990u64..2030];
+        let spans = proptest::collection::vec((year, 0u64..6), 1..40);
+        let bound = proptest::option::of(1985i32..2035);
+        proptest!(|(spans in spans, from in bound.clone(), to in bound)| {
+            let spans: Vec<(u64, u64)> = spans
+                .iter()
+                .map(|&(first, len)| if first == 0 { (0, 0) } else { (first, first + len) })
+                .collect();
+            let values: Vec<u64> = spans.iter().map(|&(a, b)| encode_span(a, b)).collect();
+            let lowest = values.iter().copied().min().unwrap_or(0);
+            let highest = values.iter().copied().max().unwrap_or(0);
+            let query = YearSpanQuery::new("year_span", from, to);
+            let matching = all(scorer(&spans, from, to)).len();
+            match query.whole_segment(lowest, highest) {
+                Some(Whole::Every) => prop_assert_eq!(matching, spans.len()),
+                Some(Whole::No) => prop_assert_eq!(matching, 0),
+                None => {}
+            }
+        });
+    }
+
+    #[test]
+    fn bounds_decide_the_common_cases() {
+        let q = |from, to| YearSpanQuery::new("year_span", from, to);
+        let (low, high) = (encode_span(2016, 2020), encode_span(2024, 2024));
+        assert_eq!(
+            q(Some(2000), None).whole_segment(low, high),
+            Some(Whole::Every)
+        );
+        assert_eq!(
+            q(None, Some(2030)).whole_segment(low, high),
+            Some(Whole::Every)
+        );
+        assert_eq!(
+            q(None, Some(2010)).whole_segment(low, high),
+            Some(Whole::No)
+        );
+        assert_eq!(q(Some(2018), None).whole_segment(low, high), None);
+        // A paragraph without a year keeps every range from being whole.
+        assert_eq!(q(None, None).whole_segment(0, high), None);
+        assert_eq!(q(None, None).whole_segment(0, 0), Some(Whole::No));
+    }
+
+    #[test]
+    fn a_span_never_ends_before_it_starts() {
+        assert_eq!(decode_span(encode_span(2020, 2016)), (2020, 2020));
     }
 }
