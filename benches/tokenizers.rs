@@ -1,9 +1,11 @@
-//! Tokenizer throughput (MB/s of paragraph text): jieba words for ranking,
-//! character bigrams for literal recall.
+//! Analysis throughput (MB/s of paragraph text): jieba words for ranking,
+//! character bigrams for literal recall, and theme tagging (the keyword
+//! automaton run over every paragraph when an index is built).
 
 mod common;
 
 use baogao::analysis::bigrams::BigramTokenizer;
+use baogao::analysis::themes::Taxonomy;
 use baogao::analysis::words::{self, WordTokenizer};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -39,6 +41,14 @@ fn tokenizers(c: &mut Criterion) {
     group.bench_function("char bigrams", |b| {
         let mut tokenizer = BigramTokenizer;
         b.iter(|| black_box(count_tokens(&mut tokenizer, &texts)))
+    });
+    group.bench_function("theme tagging", |b| {
+        let taxonomy = Taxonomy::builtin();
+        b.iter(|| {
+            let mut tagger = taxonomy.tagger();
+            let tagged: usize = texts.iter().map(|t| tagger.tag(t, &[]).len()).sum();
+            black_box(tagged)
+        })
     });
     group.finish();
 }

@@ -10,7 +10,7 @@
 //! the normalised text.
 
 use super::normalize::normalize;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -113,8 +113,11 @@ impl Taxonomy {
             }
             names.push(name);
         }
+        // A DFA: above a hundred patterns the crate picks a slower NFA by
+        // default, and a few hundred keywords make a small DFA.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         Ok(Taxonomy {
@@ -155,9 +158,16 @@ impl Taxonomy {
 
     /// Weighted keyword hits per theme in a normalised text.
     fn scores(&self, normalized: &str, per_hit_cap: u32, scale: f64, scores: &mut [f64]) {
-        let mut counts: HashMap<usize, u32> = HashMap::new();
+        // Hits per keyword, in the order first hit: a paragraph hits a few
+        // of the keywords, so a short list beats a hash map (and sums the
+        // scores in the same order on every run).
+        let mut counts: Vec<(usize, u32)> = Vec::new();
         for m in self.automaton.find_overlapping_iter(normalized) {
-            *counts.entry(m.pattern().as_usize()).or_insert(0) += 1;
+            let pattern = m.pattern().as_usize();
+            match counts.iter_mut().find(|(p, _)| *p == pattern) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((pattern, 1)),
+            }
         }
         for (pattern, n) in counts {
             for &(theme, weight) in &self.targets[pattern] {
