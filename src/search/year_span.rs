@@ -20,8 +20,11 @@
 //! query drops from its intersection, leaving the words' own posting
 //! lists, as if there were no filter. (Lucene's point range query does the
 //! same from a segment's bounds.) A segment none of whose paragraphs can
-//! be in it gets an empty scorer. At 1 GB, `改革 year:2000..` with facets
-//! took 9.3 ms against 6.3 ms for `教育` with facets (BENCHMARKS.md).
+//! be in it gets an empty scorer. Search goes further and drops such a
+//! range from the query before planning (`Node::without_true_filters`), so
+//! that pruning and counting see the words alone: at 1 GB `改革
+//! year:1900..` took 10–17 ms with the filter tested on each of its
+//! 482,824 hits and takes 2.6 ms, as `改革` does.
 
 use crate::index::schema::{decode_span, encode_year};
 use crate::search::columns::U64Column;
