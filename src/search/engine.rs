@@ -1011,9 +1011,6 @@ impl Engine {
     }
 }
 
-/// How many candidates to collect for a page of `wanted` hits (`None`:
-/// every hit): with collapsing, more than the page, since copies of a hit
-/// fold into it.
 /// `query` with every year range that holds every paragraph of the index
 /// (by the year column's bounds, `YearSpanQuery::holds_every_paragraph`)
 /// dropped from the ANDs of its hit set: `改革 year:2000..` over reports
@@ -1032,6 +1029,9 @@ fn without_true_year_ranges<'q>(searcher: &Searcher, query: &'q Query) -> Cow<'q
     Cow::Owned(lighter)
 }
 
+/// How many candidates to collect for a page of `wanted` hits (`None`:
+/// every hit): with collapsing, more than the page, since copies of a hit
+/// fold into it.
 fn candidate_limit(wanted: Option<usize>, collapse: bool) -> usize {
     match wanted {
         None => usize::MAX,

@@ -78,9 +78,7 @@ impl YearSpanQuery {
             None
         }
     }
-}
 
-impl YearSpanQuery {
     /// [`Self::whole_segment`] for a segment's column; only a dense one
     /// (a value in every row) has bounds that speak for every paragraph.
     fn whole_column(&self, column: &tantivy::columnar::Column<u64>) -> Option<Whole> {
@@ -94,8 +92,8 @@ impl YearSpanQuery {
 
     /// Whether every paragraph of every segment is in the range, as the
     /// segments' column bounds tell without reading a value: the filter
-    /// then keeps everything, and the query may be ranked as if it were
-    /// not there (`search::pruned`).
+    /// then keeps everything, and search drops it from the query
+    /// (`Engine::search`), which is then ranked as if it were not there.
     pub(super) fn holds_every_paragraph(&self, searcher: &tantivy::Searcher) -> bool {
         searcher.segment_readers().iter().all(|reader| {
             reader
