@@ -1017,15 +1017,23 @@ impl Engine {
 /// all dated since 2000 is then `改革`, ranked by pruning and counted as
 /// `改革` is, where a filter left in would be tested on every hit.
 fn without_true_year_ranges<'q>(searcher: &Searcher, query: &'q Query) -> Cow<'q, Query> {
-    let always = |filter: &Filter| match filter {
-        Filter::Years(range) => YearSpanQuery::for_range(range).holds_every_paragraph(searcher),
-        Filter::Equals(..) => false,
-    };
-    if !query.hit_node.filters().into_iter().any(always) {
+    // Each range's bounds are read once, here, not again in the rewrite.
+    let whole: Vec<&Filter> = query
+        .hit_node
+        .filters()
+        .into_iter()
+        .filter(|filter| match filter {
+            Filter::Years(range) => YearSpanQuery::for_range(range).holds_every_paragraph(searcher),
+            Filter::Equals(..) => false,
+        })
+        .collect();
+    if whole.is_empty() {
         return Cow::Borrowed(query);
     }
     let mut lighter = query.clone();
-    lighter.hit_node = query.hit_node.without_true_filters(&always);
+    lighter.hit_node = query
+        .hit_node
+        .without_true_filters(&|filter| whole.contains(&filter));
     Cow::Owned(lighter)
 }
 
