@@ -23,6 +23,7 @@ mod pruned;
 pub mod query;
 pub mod readings;
 pub mod results;
+mod scored_hits;
 pub mod snippet;
 pub mod trend;
 mod year_span;

@@ -16,6 +16,7 @@
 //!   bigram phrase instead, so every hit gets a score.
 
 use super::query::{Filter, Node, YearRange};
+use super::scored_hits::ScoredHitsQuery;
 use super::year_span::YearSpanQuery;
 use crate::analysis::bigrams::{BigramPlan, plan_literal};
 use crate::index::schema::Fields;
@@ -259,38 +260,41 @@ impl Planner<'_> {
         terms
     }
 
-    /// The BM25 scoring clause for one literal (see
-    /// [`Planner::scoring_terms`]); a literal without vocabulary words is
-    /// scored on its bigram phrase.
-    pub fn scoring(&self, literal: &str) -> Box<dyn Query> {
+    /// The BM25 scoring clause for one literal, as parts that are each
+    /// looked up on their own: its weighted terms (see
+    /// [`Planner::scoring_terms`]), or, for a literal without vocabulary
+    /// words, its bigram phrase.
+    fn scoring_parts(&self, literal: &str) -> Vec<Box<dyn Query>> {
         let terms = self.scoring_terms(literal);
         if terms.is_empty() {
-            return self.literal(literal, true);
+            return vec![self.literal(literal, true)];
         }
-        Box::new(scoring_query(terms))
+        terms.into_iter().map(weighted_term).collect()
     }
 
     /// The full ranked query: `exact` filters, the literals' scoring clauses
     /// rank. `bonus`, when given, adds a constant per literal a paragraph
     /// contains (used to rank partial matches by how many terms they have).
+    /// The hits are `exact`'s; each is scored by seeking the clauses' terms
+    /// to it (see `scored_hits`), with the score the boolean query of a
+    /// MUST filter and SHOULD clauses gives.
     pub fn ranked(
         &self,
         exact: Box<dyn Query>,
         literals: &[String],
         bonus: Option<f32>,
     ) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Self::filter_only(exact))];
+        let mut clauses: Vec<Vec<Box<dyn Query>>> = Vec::new();
         for literal in literals {
-            clauses.push((Occur::Should, self.scoring(literal)));
+            clauses.push(self.scoring_parts(literal));
             if let Some(bonus) = bonus {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(self.literal(literal, false), bonus)),
-                ));
+                clauses.push(vec![Box::new(ConstScoreQuery::new(
+                    self.literal(literal, false),
+                    bonus,
+                ))]);
             }
         }
-        Box::new(BooleanQuery::new(clauses))
+        Box::new(ScoredHitsQuery::new(Self::filter_only(exact), clauses))
     }
 }
 
@@ -301,17 +305,19 @@ pub fn scoring_query(terms: Vec<(Term, f32)>) -> BooleanQuery {
     BooleanQuery::new(
         terms
             .into_iter()
-            .map(|(term, weight)| {
-                let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                let weighted: Box<dyn Query> = if weight == 1.0 {
-                    query
-                } else {
-                    Box::new(BoostQuery::new(query, weight))
-                };
-                (Occur::Should, weighted)
-            })
+            .map(|term| (Occur::Should, weighted_term(term)))
             .collect(),
     )
+}
+
+/// One term scored by BM25 with frequencies, times its weight.
+fn weighted_term((term, weight): (Term, f32)) -> Box<dyn Query> {
+    let query = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+    if weight == 1.0 {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, weight))
+    }
 }
 
 /// Escape a string for tantivy's regex syntax.
