@@ -287,10 +287,16 @@ pub fn closeness(text: &str, words: &[String]) -> f32 {
         byte = spot.0;
         spot.0 = char_at;
     }
+    closeness_of_spots(&spots, &lengths)
+}
+
+/// [`closeness`] from the words' occurrences, `(character start, word)`
+/// sorted, and the words' lengths in characters.
+fn closeness_of_spots(spots: &[(usize, usize)], lengths: &[usize]) -> f32 {
     let found: std::collections::BTreeSet<usize> = spots.iter().map(|s| s.1).collect();
     let wanted = found.len();
     // The shortest stretch holding one of each found word.
-    let mut count = vec![0usize; words.len()];
+    let mut count = vec![0usize; lengths.len()];
     let (mut distinct, mut left, mut best) = (0, 0, usize::MAX);
     for right in 0..spots.len() {
         let w = spots[right].1;
@@ -311,7 +317,7 @@ pub fn closeness(text: &str, words: &[String]) -> f32 {
     }
     let total: usize = found.iter().map(|&w| lengths[w]).sum();
     let tightness = (total as f32 / best.max(1) as f32).min(1.0);
-    (wanted as f32 / words.len() as f32) * tightness
+    (wanted as f32 / lengths.len() as f32) * tightness
 }
 
 #[cfg(test)]
@@ -355,30 +361,7 @@ mod tests {
             return 0.0;
         }
         spots.sort_unstable();
-        let found: std::collections::BTreeSet<usize> = spots.iter().map(|s| s.1).collect();
-        let wanted = found.len();
-        let mut count = vec![0usize; words.len()];
-        let (mut distinct, mut left, mut best) = (0, 0, usize::MAX);
-        for right in 0..spots.len() {
-            let w = spots[right].1;
-            count[w] += 1;
-            if count[w] == 1 {
-                distinct += 1;
-            }
-            while distinct == wanted {
-                let (start, lw) = spots[left];
-                let end = spots[right].0 + lengths[w];
-                best = best.min(end.saturating_sub(start).max(1));
-                count[lw] -= 1;
-                if count[lw] == 0 {
-                    distinct -= 1;
-                }
-                left += 1;
-            }
-        }
-        let total: usize = found.iter().map(|&w| lengths[w]).sum();
-        let tightness = (total as f32 / best.max(1) as f32).min(1.0);
-        (wanted as f32 / words.len() as f32) * tightness
+        closeness_of_spots(&spots, &lengths)
     }
 
     #[test]
