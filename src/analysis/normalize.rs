@@ -40,6 +40,9 @@ pub fn simplified(c: char) -> char {
 #[inline]
 pub fn normalize_char(c: char) -> Option<char> {
     match c {
+        // Most of the text, answered first: no CJK ideograph is
+        // whitespace, so it goes straight to the traditional table.
+        '\u{4E00}'..='\u{9FFF}' => Some(simplified(c)),
         'A'..='Z' => Some(c.to_ascii_lowercase()),
         '\u{FF01}'..='\u{FF5E}' => {
             // Full-width forms sit at a fixed distance from ASCII.
@@ -129,25 +132,21 @@ pub fn is_letter_or_digit(c: char) -> bool {
 /// The normalised form of `text` as a string (used for queries and scans):
 /// the characters [`NormalizedChars`] gives, without their spans. A long
 /// query's candidates are normalised whole to be re-ranked (thousands of
-/// characters each at 1 GB), so this is one loop over the characters with
-/// the common CJK ideographs taken first, not the span-keeping iterator:
-/// a run of whitespace (and of dropped characters inside it) is one space,
-/// as there.
+/// characters each at 1 GB), so this is one loop over the characters, not
+/// the span-keeping iterator: a run of whitespace (and of dropped
+/// characters inside it) is one space, as there.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
     for c in text.chars() {
-        let normal = if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            simplified(c)
-        } else {
-            match normalize_char(c) {
-                Some(' ') if in_space => continue,
-                Some(normal) => normal,
-                None => continue,
+        match normalize_char(c) {
+            Some(' ') if in_space => {}
+            Some(normal) => {
+                in_space = normal == ' ';
+                out.push(normal);
             }
-        };
-        in_space = normal == ' ';
-        out.push(normal);
+            None => {}
+        }
     }
     out
 }
