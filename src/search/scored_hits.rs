@@ -20,7 +20,7 @@
 
 use std::fmt;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 /// The required query's documents, scored by the sum of the scoring
 /// clauses that hold each of them (see the module docs). `clauses[i]` are
@@ -142,17 +142,12 @@ impl DocSet for ScoredHitsScorer {
 impl Scorer for ScoredHitsScorer {
     fn score(&mut self) -> Score {
         let doc = self.required.doc();
-        // tantivy's order: (0 + required) + ((0 + clause 1) + clause 2 …),
-        // each clause ((0 + part 1) + part 2 …), absent parts left out.
-        let mut score: Score = 0.0;
-        score += self.required.score();
-        if doc == TERMINATED {
-            return score;
-        }
+        // tantivy's order: required + (clause 1 + clause 2 …), each clause
+        // (part 1 + part 2 …). A part or clause that is absent adds 0.0,
+        // which leaves every sum as it was.
         let mut optional: Score = 0.0;
         for parts in &mut self.clauses {
             let mut clause: Score = 0.0;
-            let mut present = false;
             for part in parts.iter_mut() {
                 // Scoring clauses only ever move forward: hits are scored
                 // in document order.
@@ -161,14 +156,11 @@ impl Scorer for ScoredHitsScorer {
                 }
                 if part.doc() == doc {
                     clause += part.score();
-                    present = true;
                 }
             }
-            if present {
-                optional += clause;
-            }
+            optional += clause;
         }
-        score + optional
+        self.required.score() + optional
     }
 }
 
