@@ -7,10 +7,10 @@
 //! headings and photo captions have their score scaled down, so that a
 //! heading naming the topic ranks below the paragraphs under it.
 
-use super::columns::{ColumnCache, SegmentColumns, U64Column};
+use super::columns::{ColumnCache, PlaceNames, SegmentColumns, U64Column};
 use crate::analysis::themes::MAX_THEMES;
 use crate::corpus::record::{Dimension, Role, ValueKind, Year};
-use crate::index::schema::{TagBits, decode_place, decode_year, place_level};
+use crate::index::schema::{TagBits, decode_year, place_level};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::Arc;
@@ -205,6 +205,20 @@ impl FacetCounts {
             .collect()
     }
 
+    /// Add `n` hits (if any) to the bucket `name` of `dim`.
+    fn add(&mut self, dim: Dimension, name: &str, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let map = self.text.entry(dim).or_default();
+        match map.get_mut(name) {
+            Some(count) => *count += n,
+            None => {
+                map.insert(name.to_string(), n);
+            }
+        }
+    }
+
     fn merge(&mut self, other: FacetCounts) {
         for dim in other.dims {
             if !self.dims.contains(&dim) {
@@ -290,10 +304,10 @@ const FACET_BATCH: usize = 1024;
 /// one string's ordinal), `tags` (kind and themes as bits) and `year`.
 /// Hits are buffered and their values read a batch at a time, then
 /// counted per ordinal, per kind, per theme bit and per year; the
-/// ordinals are turned into names once, when the segment is harvested.
+/// ordinals are turned into names once per query ([`PlaceCounts`]).
 pub struct FacetCounter {
     /// Counts per `place` ordinal, when a place dimension is counted.
-    place: Option<(StrColumn, Vec<u64>)>,
+    place: Option<(StrColumn, PlaceCounts)>,
     /// Counts per kind code and per theme bit (with the hits without a
     /// theme), when kinds or themes are counted.
     tags: Option<TagCounts>,
@@ -400,9 +414,13 @@ impl FacetCounter {
         } else {
             None
         };
-        let place = facet_columns
-            .filter(|_| dims.iter().any(|&d| place_level(d).is_some()))
-            .map(|c| (c.place.clone(), vec![0u64; c.place.num_terms()]));
+        let place = match facet_columns {
+            Some(c) if dims.iter().any(|&d| place_level(d).is_some()) => Some((
+                c.place.clone(),
+                PlaceCounts::new(columns.place_names(segment)?, dims),
+            )),
+            _ => None,
+        };
         let tags = facet_columns
             .filter(|_| wants(Dimension::Kind) || wants(Dimension::Theme))
             .map(|c| TagCounts::new(c.tags.clone(), themes.len()));
@@ -427,6 +445,19 @@ impl FacetCounter {
         }
     }
 
+    /// Count hits, as [`FacetCounter::count`] counts each.
+    fn count_all(&mut self, mut docs: &[DocId]) {
+        while !docs.is_empty() {
+            let room = FACET_BATCH.saturating_sub(self.pending.len()).max(1);
+            let (now, later) = docs.split_at(room.min(docs.len()));
+            self.pending.extend_from_slice(now);
+            if self.pending.len() >= FACET_BATCH {
+                self.flush();
+            }
+            docs = later;
+        }
+    }
+
     /// Count the buffered hits.
     fn flush(&mut self) {
         if self.pending.is_empty() {
@@ -434,7 +465,8 @@ impl FacetCounter {
         }
         let docs = &self.pending;
         let values = &mut self.values;
-        if let Some((column, counts)) = &mut self.place {
+        if let Some((column, place)) = &mut self.place {
+            let counts = &mut place.per_ord;
             dense_ords(column, docs, values);
             // A report's paragraphs have one place and lie together, so
             // ordinals come in runs: one increment per run, not a chain of
@@ -471,76 +503,28 @@ impl FacetCounter {
         self.pending.clear();
     }
 
-    pub fn harvest(mut self) -> FacetCounts {
+    /// The counts, with those by place still per ordinal (see
+    /// [`PlaceCounts`]), to be merged with the other ranges' of the
+    /// segment before they are named.
+    fn harvest_parts(mut self) -> (FacetCounts, Option<PlaceCounts>) {
         self.flush();
         let wants = |d: Dimension| self.dims.contains(&d);
         let mut counts = FacetCounts {
             dims: self.dims.clone(),
             ..FacetCounts::default()
         };
-        let mut add = |dim: Dimension, name: Option<&str>, n: u64| {
-            if n > 0 {
-                let name = name.unwrap_or(NONE_BUCKET);
-                let map = counts.text.entry(dim).or_default();
-                match map.get_mut(name) {
-                    Some(count) => *count += n,
-                    None => {
-                        map.insert(name.to_string(), n);
-                    }
-                }
-            }
-        };
         if let Some(tags) = &self.tags {
             if wants(Dimension::Kind) {
                 for (code, n) in tags.kinds().into_iter().enumerate() {
-                    add(Dimension::Kind, Some(TagBits::kind(code as u64).name()), n);
+                    counts.add(Dimension::Kind, TagBits::kind(code as u64).name(), n);
                 }
             }
             if wants(Dimension::Theme) {
                 // Only the index's own themes have bits (see `TagBits`).
                 for (i, name) in self.themes.iter().enumerate().take(MAX_THEMES) {
-                    add(Dimension::Theme, Some(name), tags.with_bit(2 + i));
+                    counts.add(Dimension::Theme, name, tags.with_bit(2 + i));
                 }
-                add(Dimension::Theme, None, tags.no_theme);
-            }
-        }
-        if let Some((column, ords)) = &self.place {
-            let levels: Vec<(Dimension, usize)> = self
-                .dims
-                .iter()
-                .filter_map(|&d| place_level(d).map(|level| (d, level)))
-                .collect();
-            // Look the used ordinals up in one sorted pass over the
-            // dictionary (one lookup each would re-scan a block each).
-            // A dictionary read error cannot be returned from harvest;
-            // it would leave the counts short, which the facet tests'
-            // "counts add up to the total" would catch.
-            let used: Vec<u64> = (0..ords.len() as u64)
-                .filter(|&o| ords[o as usize] > 0)
-                .collect();
-            // Terms come in order, so each province's places, and each
-            // city's, come together: a level's count is added to the map
-            // once per run of one name, not once per place.
-            let mut runs: Vec<(String, u64)> = vec![(String::new(), 0); levels.len()];
-            let mut used_counts = used.iter().map(|&o| ords[o as usize]);
-            let _ = column.dictionary().sorted_ords_to_term_cb(&used, |bytes| {
-                if let Some(n) = used_counts.next() {
-                    let key = String::from_utf8_lossy(bytes);
-                    let place = decode_place(&key);
-                    for (&(dim, level), run) in levels.iter().zip(runs.iter_mut()) {
-                        let name = place[level].unwrap_or(NONE_BUCKET);
-                        if run.0 != name {
-                            add(dim, Some(&run.0), run.1);
-                            run.0.clear();
-                            run.0.push_str(name);
-                            run.1 = 0;
-                        }
-                        run.1 += n;
-                    }
-                }
-            });
-            for (&(dim, _), run) in levels.iter().zip(&runs) {
-                add(dim, Some(&run.0), run.1);
+                counts.add(Dimension::Theme, NONE_BUCKET, tags.no_theme);
             }
         }
         if let Some((_, years)) = self.years {
@@ -551,7 +535,73 @@ impl FacetCounter {
                 .map(|(y, c)| (decode_year(y as u64), *c))
                 .collect();
         }
+        (counts, self.place.map(|(_, place)| place))
+    }
+
+    /// The counts, named.
+    pub fn harvest(self) -> FacetCounts {
+        let (mut counts, place) = self.harvest_parts();
+        if let Some(place) = place {
+            place.name_into(&mut counts);
+        }
         counts
+    }
+}
+
+/// Hits counted per value of one segment's `place` column, for the place
+/// dimensions asked for. The ranges of a split segment add theirs up
+/// ([`PlaceCounts::absorb`]) and the sum is named once.
+pub struct PlaceCounts {
+    names: Arc<PlaceNames>,
+    /// The place dimensions counted, with their level.
+    levels: Vec<(Dimension, usize)>,
+    per_ord: Vec<u64>,
+}
+
+impl PlaceCounts {
+    fn new(names: Arc<PlaceNames>, dims: &[Dimension]) -> PlaceCounts {
+        let levels = (dims.iter())
+            .filter_map(|&d| place_level(d).map(|level| (d, level)))
+            .collect();
+        PlaceCounts {
+            per_ord: vec![0; names.ids.len()],
+            names,
+            levels,
+        }
+    }
+
+    /// Add `other`'s counts if they count the same segment's places for
+    /// the same dimensions; give them back if not.
+    fn absorb(&mut self, other: PlaceCounts) -> Option<PlaceCounts> {
+        if !Arc::ptr_eq(&self.names, &other.names) || self.levels != other.levels {
+            return Some(other);
+        }
+        for (mine, theirs) in self.per_ord.iter_mut().zip(&other.per_ord) {
+            *mine += theirs;
+        }
+        None
+    }
+
+    /// Add the counts to `counts` by name.
+    fn name_into(self, counts: &mut FacetCounts) {
+        for &(dim, level) in &self.levels {
+            let mut by_name = vec![0u64; self.names.names[level].len()];
+            for (ids, &n) in self.names.ids.iter().zip(&self.per_ord) {
+                by_name[ids[level] as usize] += n;
+            }
+            let map = counts.text.entry(dim).or_default();
+            map.reserve(by_name.iter().filter(|&&n| n > 0).count());
+            for (name, n) in self.names.names[level].iter().zip(by_name) {
+                if n > 0 {
+                    match map.get_mut(name.as_str()) {
+                        Some(count) => *count += n,
+                        None => {
+                            map.insert(name.clone(), n);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -641,11 +691,27 @@ impl Collector for HitCollector {
         let mut total = 0;
         let mut top = Vec::new();
         let mut facets: Option<FacetCounts> = None;
+        // The ranges of one segment come together; their counts by place
+        // are summed, then named once.
+        let mut places: Vec<PlaceCounts> = Vec::new();
         for fruit in fruits {
             total += fruit.total;
             top.extend(fruit.top);
             if let Some(f) = fruit.facets {
                 facets.get_or_insert_with(FacetCounts::default).merge(f);
+            }
+            let mut left = fruit.places;
+            for kept in &mut places {
+                match left.take() {
+                    Some(counts) => left = kept.absorb(counts),
+                    None => break,
+                }
+            }
+            places.extend(left);
+        }
+        if let Some(f) = &mut facets {
+            for counts in places {
+                counts.name_into(f);
             }
         }
         top.sort_by(|a, b| rank_cmp(a, b, self.sort));
@@ -665,6 +731,8 @@ pub struct SegmentFruit {
     total: u64,
     top: Vec<Candidate>,
     facets: Option<FacetCounts>,
+    /// The counts by place, not yet named.
+    places: Option<PlaceCounts>,
 }
 
 impl SegmentHits {
@@ -690,6 +758,7 @@ impl SegmentHits {
 impl SegmentCollector for SegmentHits {
     type Fruit = SegmentFruit;
 
+    #[inline]
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total += 1;
         if self.wants(score) {
@@ -705,13 +774,33 @@ impl SegmentCollector for SegmentHits {
         }
     }
 
+    /// A block of unscored hits (a count, facets, a trend: nothing is
+    /// kept, see `requires_scoring`) is counted as a whole, not hit by hit.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        if self.limit != 0 {
+            for &doc in docs {
+                self.collect(doc, 0.0);
+            }
+            return;
+        }
+        self.total += docs.len() as u64;
+        if let Some(facets) = &mut self.facets {
+            facets.count_all(docs);
+        }
+    }
+
     fn harvest(self) -> SegmentFruit {
         let mut top = self.all;
         top.extend(self.heap.into_iter().map(|r| r.0));
+        let (facets, places) = match self.facets.map(FacetCounter::harvest_parts) {
+            Some((facets, places)) => (Some(facets), places),
+            None => (None, None),
+        };
         SegmentFruit {
             total: self.total,
             top,
-            facets: self.facets.map(FacetCounter::harvest),
+            facets,
+            places,
         }
     }
 }

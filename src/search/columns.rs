@@ -7,7 +7,7 @@
 //! [`ColumnCache::retain`] drops its columns too, so a long-lived engine's
 //! memory follows the index, not its history.
 
-use crate::index::schema::names;
+use crate::index::schema::{decode_place, names};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tantivy::SegmentReader;
@@ -37,6 +37,56 @@ pub struct SegmentColumns {
     facets: OnceLock<FacetColumns>,
     /// The file column, opened on first use (grouping by report).
     file: OnceLock<StrColumn>,
+    /// The names of the `place` column's values, read on first use.
+    place_names: OnceLock<Arc<PlaceNames>>,
+}
+
+/// The names at each level (province, city, county) of every value of a
+/// segment's `place` column, numbered, so that facets count hits per name
+/// number and turn numbers into names once per query: turning each range
+/// of a split segment's counts into names (a dictionary lookup, a decode
+/// and a map insert per county) took 0.6 ms of every faceted query at
+/// 1 GB, as much as counting 50,000 hits.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PlaceNames {
+    /// For each place ordinal, the number of its name at each level.
+    pub ids: Vec<[u32; 3]>,
+    /// Each level's distinct names, by number: a name that several places
+    /// share (a county name in two provinces) has one number, as it has
+    /// one facet bucket; an unknown level is [`NONE_BUCKET`].
+    ///
+    /// [`NONE_BUCKET`]: crate::search::collect::NONE_BUCKET
+    pub names: [Vec<String>; 3],
+}
+
+impl PlaceNames {
+    /// Read from the column's dictionary, in one sorted pass.
+    pub fn read(column: &StrColumn) -> std::io::Result<PlaceNames> {
+        let mut table = PlaceNames::default();
+        let mut numbers: [HashMap<String, u32>; 3] = Default::default();
+        let all: Vec<u64> = (0..column.num_terms() as u64).collect();
+        column.dictionary().sorted_ords_to_term_cb(&all, |bytes| {
+            let key = String::from_utf8_lossy(bytes);
+            let levels = decode_place(&key);
+            let mut ids = [0u32; 3];
+            for (level, id) in ids.iter_mut().enumerate() {
+                let name = levels[level].unwrap_or(crate::search::collect::NONE_BUCKET);
+                let names = &mut table.names[level];
+                *id = *numbers[level].entry(name.to_string()).or_insert_with(|| {
+                    names.push(name.to_string());
+                    (names.len() - 1) as u32
+                });
+            }
+            table.ids.push(ids);
+        })?;
+        if table.ids.len() != all.len() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the place column's dictionary is damaged",
+            ));
+        }
+        Ok(table)
+    }
 }
 
 /// A u64 column as one value per document. Every paragraph has a value in
@@ -69,6 +119,7 @@ impl SegmentColumns {
             dup_key: u64_column(segment, names::DUP_KEY)?,
             facets: OnceLock::new(),
             file: OnceLock::new(),
+            place_names: OnceLock::new(),
         })
     }
 
@@ -82,6 +133,15 @@ impl SegmentColumns {
             tags: u64_column(segment, names::TAGS)?,
         };
         Ok(self.facets.get_or_init(|| columns))
+    }
+
+    /// The names of the place column's values (see [`PlaceNames`]).
+    pub fn place_names(&self, segment: &SegmentReader) -> tantivy::Result<Arc<PlaceNames>> {
+        if let Some(names) = self.place_names.get() {
+            return Ok(names.clone());
+        }
+        let names = Arc::new(PlaceNames::read(&self.facets(segment)?.place)?);
+        Ok(self.place_names.get_or_init(|| names).clone())
     }
 
     /// The report file column.
@@ -128,5 +188,85 @@ impl ColumnCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::record::Place;
+    use crate::index::schema::encode_place;
+    use tantivy::schema::{Schema, TextOptions};
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    fn place(province: &str, city: &str, county: &str) -> Place {
+        let known = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Place {
+            province: known(province),
+            city: known(city),
+            county: known(county),
+        }
+    }
+
+    /// Every value of the column has its names at each level; a name two
+    /// places share has one number, and an unknown level is the (none)
+    /// bucket.
+    #[test]
+    fn place_names_give_each_distinct_name_one_number() {
+        let mut schema = Schema::builder();
+        let field = schema.add_text_field("place", TextOptions::default().set_fast("raw"));
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter<TantivyDocument> = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let places = [
+            place("甘肃省", "兰州市", "城关区"),
+            place("西藏自治区", "拉萨市", "城关区"),
+            place("浙江省", "丽水市", "青田县"),
+            place("浙江省", "丽水市", ""),
+            place("", "", ""),
+            place("浙江省", "丽水市", "青田县"),
+        ];
+        for p in &places {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(field, encode_place(p));
+            writer.add_document(doc).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let segment = &searcher.segment_readers()[0];
+        let column = segment
+            .fast_fields()
+            .str("place")
+            .expect("column")
+            .expect("present");
+        let table = PlaceNames::read(&column).expect("read");
+        // Five distinct values, one ordinal each.
+        assert_eq!(table.ids.len(), 5);
+        let mut seen = Vec::new();
+        let all: Vec<u64> = (0..5).collect();
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(&all, |bytes| {
+                seen.push(String::from_utf8_lossy(bytes).into_owned())
+            })
+            .expect("terms");
+        for (ord, key) in seen.iter().enumerate() {
+            let levels = decode_place(key);
+            for (level, name) in levels.iter().enumerate() {
+                let id = table.ids[ord][level] as usize;
+                assert_eq!(
+                    table.names[level][id],
+                    name.unwrap_or(crate::search::collect::NONE_BUCKET),
+                    "{key:?} level {level}"
+                );
+            }
+        }
+        // Counties: 城关区 (twice, one number), 青田县, (none).
+        let mut counties = table.names[2].clone();
+        counties.sort();
+        assert_eq!(counties, ["(none)", "城关区", "青田县"]);
+        let provinces = table.names[0].len();
+        assert_eq!(provinces, 4, "{:?}", table.names[0]);
     }
 }
