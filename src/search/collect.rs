@@ -593,10 +593,11 @@ impl PlaceCounts {
             map.reserve(by_name.iter().filter(|&&n| n > 0).count());
             for (name, n) in self.names.names[level].iter().zip(by_name) {
                 if n > 0 {
-                    match map.get_mut(name.as_str()) {
+                    let name = if name.is_empty() { NONE_BUCKET } else { name };
+                    match map.get_mut(name) {
                         Some(count) => *count += n,
                         None => {
-                            map.insert(name.clone(), n);
+                            map.insert(name.to_string(), n);
                         }
                     }
                 }

@@ -53,9 +53,7 @@ pub struct PlaceNames {
     pub ids: Vec<[u32; 3]>,
     /// Each level's distinct names, by number: a name that several places
     /// share (a county name in two provinces) has one number, as it has
-    /// one facet bucket; an unknown level is [`NONE_BUCKET`].
-    ///
-    /// [`NONE_BUCKET`]: crate::search::collect::NONE_BUCKET
+    /// one facet bucket; an unknown level is the empty name.
     pub names: [Vec<String>; 3],
 }
 
@@ -70,7 +68,7 @@ impl PlaceNames {
             let levels = decode_place(&key);
             let mut ids = [0u32; 3];
             for (level, id) in ids.iter_mut().enumerate() {
-                let name = levels[level].unwrap_or(crate::search::collect::NONE_BUCKET);
+                let name = levels[level].unwrap_or("");
                 let names = &mut table.names[level];
                 *id = *numbers[level].entry(name.to_string()).or_insert_with(|| {
                     names.push(name.to_string());
@@ -257,15 +255,15 @@ mod tests {
                 let id = table.ids[ord][level] as usize;
                 assert_eq!(
                     table.names[level][id],
-                    name.unwrap_or(crate::search::collect::NONE_BUCKET),
+                    name.unwrap_or(""),
                     "{key:?} level {level}"
                 );
             }
         }
-        // Counties: 城关区 (twice, one number), 青田县, (none).
+        // Counties: 城关区 (twice, one number), 青田县, unknown.
         let mut counties = table.names[2].clone();
         counties.sort();
-        assert_eq!(counties, ["(none)", "城关区", "青田县"]);
+        assert_eq!(counties, ["", "城关区", "青田县"]);
         let provinces = table.names[0].len();
         assert_eq!(provinces, 4, "{:?}", table.names[0]);
     }
