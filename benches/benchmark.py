@@ -684,11 +684,12 @@ def write_report(args, raw, build_s, build_mem, index_bytes, incr, paragraphs, s
           "words (with OR, NOT or a broad filter) takes its page by block-max WAND and its count from the term dictionary or an unscored "
           "pass (src/search/pruned.rs); a search that has spent 0.3 ms on a segment cuts the rest into one range of documents per core "
           "(src/search/parallel.rs; the `--no-split` row above is the same set on one thread); facets read two dense columns, a place "
-          "string and a number holding kind and themes, counted by byte histograms (src/search/collect.rs); a year range reads one number "
-          "per paragraph (src/search/year_span.rs). "
+          "string and a number holding kind and themes, counted by byte histograms and named once per query (src/search/collect.rs); a "
+          "year range reads one number per paragraph (src/search/year_span.rs); a long literal that is also an indexed word reads "
+          "positions only for the paragraphs without the word (src/search/word_phrase.rs). "
           + (f"Still above 5 ms at p50: {', '.join(over)}. " if over else "")
           + "What they spend it on is in the warm profile above: the scoring union of a broad word's postings, checking the bigram "
-          "positions of every phrase candidate (`append_positions_with_offset`, `phrase_match`), decoding fast-field values "
+          "positions of a phrase's candidates (`append_positions_with_offset`, `phrase_match`), decoding fast-field values "
           "(`BlockwiseLinearReader::get_val`: tantivy picks that codec for the year and tag columns, and it costs several times a "
           "bit-unpack per value) — tens of nanoseconds a hit over 300,000–480,000 hits, on two cores. Below that would take counts kept "
           "ahead of time (per word, per phrase and per facet value) rather than a faster pass.")

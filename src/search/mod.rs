@@ -26,6 +26,7 @@ pub mod results;
 mod scored_hits;
 pub mod snippet;
 pub mod trend;
+mod word_phrase;
 mod year_span;
 
 pub use collect::{FacetCounts, NONE_BUCKET, SortOrder};

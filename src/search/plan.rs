@@ -17,6 +17,7 @@
 
 use super::query::{Filter, Node, YearRange};
 use super::scored_hits::ScoredHitsQuery;
+use super::word_phrase::WordOrPhraseQuery;
 use super::year_span::YearSpanQuery;
 use crate::analysis::bigrams::{BigramPlan, plan_literal};
 use crate::index::schema::Fields;
@@ -88,12 +89,22 @@ impl Planner<'_> {
             Some(BigramPlan::Term(gram)) => {
                 Box::new(TermQuery::new(Term::from_field_text(field, &gram), record))
             }
-            Some(BigramPlan::Phrase(grams)) => Box::new(PhraseQuery::new_with_offset(
-                grams
-                    .into_iter()
-                    .map(|(offset, gram)| (offset, Term::from_field_text(field, &gram)))
-                    .collect(),
-            )),
+            Some(BigramPlan::Phrase(grams)) => {
+                let phrase = PhraseQuery::new_with_offset(
+                    grams
+                        .into_iter()
+                        .map(|(offset, gram)| (offset, Term::from_field_text(field, &gram)))
+                        .collect(),
+                );
+                // A literal that is also an indexed word: its paragraphs
+                // with the word need no positions (see `word_phrase`).
+                let word = Term::from_field_text(self.fields.text, text);
+                if !scored && self.searcher.doc_freq(&word).is_ok_and(|n| n > 0) {
+                    Box::new(WordOrPhraseQuery::new(word, phrase))
+                } else {
+                    Box::new(phrase)
+                }
+            }
             Some(BigramPlan::Prefix(first)) => {
                 // Every term that starts with the character: the bigrams it
                 // begins, and the lone last character of a paragraph.
