@@ -692,8 +692,8 @@ impl Collector for HitCollector {
         let mut total = 0;
         let mut top = Vec::new();
         let mut facets: Option<FacetCounts> = None;
-        // The ranges of one segment come together; their counts by place
-        // are summed, then named once.
+        // The counts by place of the ranges of one segment (whichever
+        // order their fruits come in) are summed, then named once.
         let mut places: Vec<PlaceCounts> = Vec::new();
         for fruit in fruits {
             total += fruit.total;

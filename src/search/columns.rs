@@ -207,8 +207,8 @@ mod tests {
     }
 
     /// Every value of the column has its names at each level; a name two
-    /// places share has one number, and an unknown level is the (none)
-    /// bucket.
+    /// places share has one number, and an unknown level is the empty
+    /// name.
     #[test]
     fn place_names_give_each_distinct_name_one_number() {
         let mut schema = Schema::builder();

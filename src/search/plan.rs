@@ -4,8 +4,10 @@
 //!
 //! * the **exact** query decides the hit set. Each literal is looked up in
 //!   the bigram field (see `analysis::bigrams`): a term for two characters, a
-//!   phrase of bigrams for more, a prefix expansion for one. It matches
-//!   exactly the paragraphs that contain the literal, no more, no fewer.
+//!   phrase of bigrams for more (through the word's own postings first when
+//!   the literal is also a word of the `text` field, see `word_phrase`), a
+//!   prefix expansion for one. It matches exactly the paragraphs that
+//!   contain the literal, no more, no fewer.
 //! * the **scoring** clauses rank the hits by BM25 over jieba words. The
 //!   query side is segmented without jieba: every substring of a literal
 //!   that is a word in the index's own vocabulary (its term dictionary for
