@@ -395,13 +395,16 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     ap.add_argument("--no-profile", dest="profile", action="store_false", help="skip the perf profiles (taken where perf can record)")
     ap.add_argument("--render-only", action="store_true",
-                    help="measure nothing: write the report again from the last run's measurements (WORK/measurements.pickle)")
+                    help="measure nothing: write the report again from the last run's measurements (WORK/measurements.pickle), with that run's machine, commit and scale")
     args = ap.parse_args()
     saved = Path(args.work) / "measurements.pickle"
     if args.render_only:
         with open(saved, "rb") as f:
-            measured = pickle.load(f)
-        write_report(args, *measured)
+            run_info = pickle.load(f)
+        # The report names the run's machine, commit and scale, not this
+        # checkout's.
+        args.scale_mb = run_info["scale_mb"]
+        write_report(args, run_info["machine"], *run_info["measured"])
         print(f"wrote {args.out} from {saved}", file=sys.stderr)
         return
 
@@ -500,13 +503,14 @@ def main():
     measured = (raw, build_s, (build_rss, build_mapped), index_bytes, incr, len(docs), sqlite_s, sqlite_bytes, recall_rows, cold_rows, warm_all, warm_lit, warm_sql, scale, index_parts, segments, boot, profiles)
     # Kept so that the report's prose can be rewritten without measuring
     # again (--render-only); the numbers stay those of this run.
+    run_info = {"measured": measured, "machine": machine(), "scale_mb": args.scale_mb}
     with open(saved, "wb") as f:
-        pickle.dump(measured, f)
-    write_report(args, *measured)
+        pickle.dump(run_info, f)
+    write_report(args, run_info["machine"], *measured)
     print(f"wrote {args.out}", file=sys.stderr)
 
 
-def write_report(args, raw, build_s, build_mem, index_bytes, incr, paragraphs, sqlite_s, sqlite_bytes, recall_rows, cold_rows, warm_all, warm_lit, warm_sql, scale, index_parts, segments, boot, profiles):
+def write_report(args, machine_line, raw, build_s, build_mem, index_bytes, incr, paragraphs, sqlite_s, sqlite_bytes, recall_rows, cold_rows, warm_all, warm_lit, warm_sql, scale, index_parts, segments, boot, profiles):
     mb = lambda b: f"{b / 1e6:.0f} MB"
     ms = lambda s: f"{s * 1000:.1f} ms"
     cold_b = median([r[1] for r in cold_rows])
@@ -526,7 +530,7 @@ def write_report(args, raw, build_s, build_mem, index_bytes, incr, paragraphs, s
     w = L.append
     w("# Benchmarks\n")
     w("Produced by `python3 benches/benchmark.py" + (f" --scale-mb {args.scale_mb}" if args.scale_mb else "") + "`; every number below comes from that one run.")
-    w(f"Machine: {machine()}.\n")
+    w(f"Machine: {machine_line}.\n")
     w(f"Corpus: corpus/ + ../shared/corpus (national reports and laws): {raw / 1e6:.1f} MB of text, {paragraphs:,} paragraphs. "
       "SQLite FTS5 (trigram tokenizer, via python3's sqlite3 module) indexes the same paragraphs, exported by `baogao export`. "
       "Times are medians; ratios compare medians measured in the same run.\n")
