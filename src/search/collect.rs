@@ -589,18 +589,11 @@ impl PlaceCounts {
             for (ids, &n) in self.names.ids.iter().zip(&self.per_ord) {
                 by_name[ids[level] as usize] += n;
             }
-            let map = counts.text.entry(dim).or_default();
-            map.reserve(by_name.iter().filter(|&&n| n > 0).count());
+            (counts.text.entry(dim).or_default())
+                .reserve(by_name.iter().filter(|&&n| n > 0).count());
             for (name, n) in self.names.names[level].iter().zip(by_name) {
-                if n > 0 {
-                    let name = if name.is_empty() { NONE_BUCKET } else { name };
-                    match map.get_mut(name) {
-                        Some(count) => *count += n,
-                        None => {
-                            map.insert(name.to_string(), n);
-                        }
-                    }
-                }
+                let name = if name.is_empty() { NONE_BUCKET } else { name };
+                counts.add(dim, name, n);
             }
         }
     }

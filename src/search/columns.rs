@@ -69,11 +69,16 @@ impl PlaceNames {
             let mut ids = [0u32; 3];
             for (level, id) in ids.iter_mut().enumerate() {
                 let name = levels[level].unwrap_or("");
-                let names = &mut table.names[level];
-                *id = *numbers[level].entry(name.to_string()).or_insert_with(|| {
-                    names.push(name.to_string());
-                    (names.len() - 1) as u32
-                });
+                *id = match numbers[level].get(name) {
+                    Some(&known) => known,
+                    None => {
+                        let names = &mut table.names[level];
+                        let new = names.len() as u32;
+                        names.push(name.to_string());
+                        numbers[level].insert(name.to_string(), new);
+                        new
+                    }
+                };
             }
             table.ids.push(ids);
         })?;
@@ -84,6 +89,14 @@ impl PlaceNames {
             ));
         }
         Ok(table)
+    }
+
+    /// The name at `level` of the place with ordinal `ord`; `None` where
+    /// the level is unknown (or there is no such place).
+    pub fn name_of(&self, ord: u64, level: usize) -> Option<&str> {
+        let ids = self.ids.get(usize::try_from(ord).ok()?)?;
+        let name = self.names.get(level)?.get(*ids.get(level)? as usize)?;
+        (!name.is_empty()).then_some(name.as_str())
     }
 }
 
@@ -258,12 +271,15 @@ mod tests {
                     name.unwrap_or(""),
                     "{key:?} level {level}"
                 );
+                assert_eq!(table.name_of(ord as u64, level), *name, "{key:?}");
             }
         }
         // Counties: 城关区 (twice, one number), 青田县, unknown.
         let mut counties = table.names[2].clone();
         counties.sort();
         assert_eq!(counties, ["", "城关区", "青田县"]);
+        assert_eq!(table.name_of(5, 0), None, "no sixth place");
+        assert_eq!(table.name_of(u64::MAX, 2), None);
         let provinces = table.names[0].len();
         assert_eq!(provinces, 4, "{:?}", table.names[0]);
     }

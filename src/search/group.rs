@@ -8,10 +8,10 @@
 //! groups, not of hits.
 
 use super::collect::{Candidate, NONE_BUCKET, SortOrder, rank_cmp, weigh};
-use super::columns::{ColumnCache, SegmentColumns, U64Column};
+use super::columns::{ColumnCache, PlaceNames, SegmentColumns, U64Column};
 use super::results::GroupBy;
 use crate::corpus::record::{Dimension, Role, ValueKind};
-use crate::index::schema::{TagBits, decode_place, decode_year, place_level};
+use crate::index::schema::{TagBits, decode_year, place_level};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -41,8 +41,9 @@ enum KeySource {
     File(StrColumn),
     /// A level of the place column (0 province, 1 city, 2 county): the
     /// place's term ordinal, several of which may name one group (two
-    /// cities' paragraphs without a county are both "(none)" by county).
-    Place(StrColumn, usize),
+    /// cities' paragraphs without a county are both "(none)" by county),
+    /// named from the segment's table of place names (as facets are).
+    Place(StrColumn, usize, Arc<PlaceNames>),
     /// The kind, from the tags column.
     Kind(U64Column),
     Year(U64Column),
@@ -71,9 +72,11 @@ impl Collector for GroupCollector {
             GroupBy::Report => KeySource::File(columns.file(segment)?.clone()),
             GroupBy::Dimension(dim) => match (dim.value_kind(), place_level(dim)) {
                 (ValueKind::Years, _) => KeySource::Year(columns.year.clone()),
-                (ValueKind::Text, Some(level)) => {
-                    KeySource::Place(columns.facets(segment)?.place.clone(), level)
-                }
+                (ValueKind::Text, Some(level)) => KeySource::Place(
+                    columns.facets(segment)?.place.clone(),
+                    level,
+                    columns.place_names(segment)?,
+                ),
                 (ValueKind::Text, None) if dim == Dimension::Kind => {
                     KeySource::Kind(columns.facets(segment)?.tags.clone())
                 }
@@ -126,7 +129,7 @@ impl SegmentCollector for SegmentGroups {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let key = match &self.key {
-            KeySource::File(column) | KeySource::Place(column, _) => {
+            KeySource::File(column) | KeySource::Place(column, ..) => {
                 column.term_ords(doc).next().unwrap_or(u64::MAX)
             }
             KeySource::Kind(column) => column.get_val(doc) & 3,
@@ -170,9 +173,16 @@ impl SegmentCollector for SegmentGroups {
                     out.push(CollectedGroup { value, count, best });
                 }
             }
-            KeySource::File(ref column) => self.harvest_terms(column, None, &mut out),
-            KeySource::Place(ref column, level) => {
-                self.harvest_terms(column, Some(level), &mut out)
+            KeySource::File(ref column) => self.harvest_terms(column, &mut out),
+            KeySource::Place(_, level, ref names) => {
+                for (key, (count, best)) in self.groups {
+                    let value = names.name_of(key, level).unwrap_or(NONE_BUCKET);
+                    out.push(CollectedGroup {
+                        value: value.to_string(),
+                        count,
+                        best,
+                    });
+                }
             }
         }
         out
@@ -180,14 +190,9 @@ impl SegmentCollector for SegmentGroups {
 }
 
 impl SegmentGroups {
-    /// The groups keyed by a string column's ordinals, named by their
-    /// terms (by one level of the term, for places).
-    fn harvest_terms(
-        &self,
-        column: &StrColumn,
-        level: Option<usize>,
-        out: &mut Vec<CollectedGroup>,
-    ) {
+    /// The groups keyed by a string column's ordinals (reports), named by
+    /// their terms.
+    fn harvest_terms(&self, column: &StrColumn, out: &mut Vec<CollectedGroup>) {
         let mut keys: Vec<u64> = self.groups.keys().copied().collect();
         keys.sort_unstable();
         if let Some(&(count, best)) = self.groups.get(&u64::MAX) {
@@ -204,13 +209,7 @@ impl SegmentGroups {
         // which the group tests' "counts add up" would catch.
         let _ = column.dictionary().sorted_ords_to_term_cb(&keys, |bytes| {
             if let Some((count, best)) = entries.next() {
-                let text = String::from_utf8_lossy(bytes);
-                let value = match level {
-                    None => text.into_owned(),
-                    Some(level) => decode_place(&text)[level]
-                        .unwrap_or(NONE_BUCKET)
-                        .to_string(),
-                };
+                let value = String::from_utf8_lossy(bytes).into_owned();
                 out.push(CollectedGroup { value, count, best });
             }
         });
