@@ -923,3 +923,48 @@ fn split_searches_answer_as_unsplit_ones() {
         .collect();
     assert_split_answers_unsplit(&engine, &split_queries(&texts), "an index with deletions");
 }
+
+/// A literal of three or more characters that is a word of the index is
+/// looked up through the word first (src/search/word_phrase.rs); one that
+/// is not, and any literal scored by its phrase, stays a plain phrase.
+#[test]
+fn a_literal_that_is_an_indexed_word_goes_through_the_word() {
+    use baogao::search::plan::Planner;
+    let reports = common::load_reports(&common::root().join("corpus"));
+    let engine = Engine::in_memory(&reports, Tagger::default().theme_names(), 1).unwrap();
+    let searcher = engine.searcher();
+    let planner = Planner {
+        searcher: &searcher,
+        fields: engine.fields(),
+    };
+    let plan = |text: &str, scored: bool| format!("{:?}", planner.literal(text, scored));
+    assert!(
+        plan("学前教育", false).starts_with("WordOrPhrase("),
+        "{}",
+        plan("学前教育", false)
+    );
+    // Not a word (it crosses two), though the bundled reports contain it.
+    assert!(reports.iter().any(|r| {
+        r.paragraphs
+            .iter()
+            .any(|p| p.paragraph.text.contains("教育局工作"))
+    }));
+    assert!(
+        !plan("教育局工作", false).contains("WordOrPhrase"),
+        "{}",
+        plan("教育局工作", false)
+    );
+    assert!(!plan("学前教育", true).contains("WordOrPhrase"));
+    // And the hits are the same either way (the recall tests check them
+    // against a substring scan).
+    assert_eq!(
+        common::exact_hits(&engine, "学前教育").len(),
+        reports
+            .iter()
+            .flat_map(|r| &r.paragraphs)
+            .filter(
+                |p| baogao::analysis::normalize::normalize(&p.paragraph.text).contains("学前教育")
+            )
+            .count()
+    );
+}
