@@ -103,8 +103,14 @@ impl Collector for GroupCollector {
         self.scored
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<CollectedGroup>>) -> tantivy::Result<Self::Fruit> {
+    /// A segment's groups, or the error that kept its report names from
+    /// being read (`SegmentCollector::harvest` cannot return one itself).
+    fn merge_fruits(
+        &self,
+        fruits: Vec<tantivy::Result<Vec<CollectedGroup>>>,
+    ) -> tantivy::Result<Self::Fruit> {
         let mut merged: HashMap<String, CollectedGroup> = HashMap::new();
+        let fruits = fruits.into_iter().collect::<tantivy::Result<Vec<_>>>()?;
         for group in fruits.into_iter().flatten() {
             match merged.get_mut(&group.value) {
                 Some(existing) => {
@@ -125,7 +131,7 @@ impl Collector for GroupCollector {
 }
 
 impl SegmentCollector for SegmentGroups {
-    type Fruit = Vec<CollectedGroup>;
+    type Fruit = tantivy::Result<Vec<CollectedGroup>>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let key = match &self.key {
@@ -157,7 +163,7 @@ impl SegmentCollector for SegmentGroups {
             .or_insert((1, candidate));
     }
 
-    fn harvest(self) -> Vec<CollectedGroup> {
+    fn harvest(self) -> tantivy::Result<Vec<CollectedGroup>> {
         let mut out = Vec::with_capacity(self.groups.len());
         match self.key {
             KeySource::Year(_) => {
@@ -173,7 +179,7 @@ impl SegmentCollector for SegmentGroups {
                     out.push(CollectedGroup { value, count, best });
                 }
             }
-            KeySource::File(ref column) => self.harvest_terms(column, &mut out),
+            KeySource::File(ref column) => self.harvest_terms(column, &mut out)?,
             KeySource::Place(_, level, ref names) => {
                 for (key, (count, best)) in self.groups {
                     let value = names.name_of(key, level).unwrap_or(NONE_BUCKET);
@@ -185,14 +191,18 @@ impl SegmentCollector for SegmentGroups {
                 }
             }
         }
-        out
+        Ok(out)
     }
 }
 
 impl SegmentGroups {
     /// The groups keyed by a string column's ordinals (reports), named by
     /// their terms.
-    fn harvest_terms(&self, column: &StrColumn, out: &mut Vec<CollectedGroup>) {
+    fn harvest_terms(
+        &self,
+        column: &StrColumn,
+        out: &mut Vec<CollectedGroup>,
+    ) -> std::io::Result<()> {
         let mut keys: Vec<u64> = self.groups.keys().copied().collect();
         keys.sort_unstable();
         if let Some(&(count, best)) = self.groups.get(&u64::MAX) {
@@ -204,14 +214,14 @@ impl SegmentGroups {
             });
         }
         let mut entries = keys.iter().map(|k| self.groups[k]);
-        // One sorted pass over the dictionary; a read error here
-        // cannot be returned from harvest and would drop groups,
-        // which the group tests' "counts add up" would catch.
-        let _ = column.dictionary().sorted_ords_to_term_cb(&keys, |bytes| {
+        // One sorted pass over the dictionary. A read error fails the
+        // search rather than drop the groups it could not name.
+        column.dictionary().sorted_ords_to_term_cb(&keys, |bytes| {
             if let Some((count, best)) = entries.next() {
                 let value = String::from_utf8_lossy(bytes).into_owned();
                 out.push(CollectedGroup { value, count, best });
             }
-        });
+        })?;
+        Ok(())
     }
 }
