@@ -9,7 +9,7 @@ Needs: cargo, python3 (sqlite3 module), and hyperfine, ripgrep and the
 sqlite3 CLI on PATH (Debian: apt-get install hyperfine ripgrep sqlite3);
 where `perf` can record, it also profiles a cold query, the warm query set
 and a full build (--no-profile skips that). At --scale-mb 1024 the run
-took 13 minutes on two cores (FTS5's 1 GB build alone four).
+took 18.5 minutes on two cores (2026-12-08, Intel Xeon).
 Everything is measured on this machine in this run; numbers are medians,
 and comparisons are ratios of medians taken in the same run. Nothing here
 asserts a speed: it reports.
