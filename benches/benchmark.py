@@ -665,7 +665,7 @@ def write_report(args, machine_line, raw, build_s, build_mem, index_bytes, incr,
       "opens the index's memory-mapped files and faults in what the query touches. sqlite3's CLI opens one file. On Linux the binary is linked "
       "without PIE (build.rs; `BAOGAO_PIE=1` keeps PIE), which halves its start-up page faults (185 against 380).")
     w(f"- **Start-up.** `baogao --version` is {(version_s - true_s) * 1000:.2f} ms slower than `/bin/true`; see the release-profile measurement below for what LTO changes.")
-    w(f"- **Build time.** {build_s:.1f} s against FTS5's {sqlite_s:.1f} s at 66 MB, the final merge into one segment included (measured apart: 1.4 s of a 6 s build, see `merge_segments` in src/index/build.rs). Every paragraph is tokenized twice (jieba words for ranking, "
+    w(f"- **Build time.** {build_s:.1f} s against FTS5's {sqlite_s:.1f} s at 66 MB, the final merge into one segment included (measured apart, by hand on an earlier and faster machine, not by this script: 1.4 s of a 6 s build; see `merge_segments` in src/index/build.rs). Every paragraph is tokenized twice (jieba words for ranking, "
       "character bigrams with positions for exact recall), tagged (the gazetteer's 85,000 names by Aho-Corasick, themes) and its text stored; "
       "the build profile shows tantivy's postings writers, jieba's trie, the gazetteer automaton, bigram tokenisation and the kernel zeroing "
       "new pages as the largest parts, none of them a majority. Halving it would mean dropping one of the two tokenisations.")
